@@ -1,0 +1,219 @@
+"""The ``moderation`` command: a thin click layer over the library.
+
+stdout carries data only (JSONL or CSV records); progress, summaries and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from moderation.errors import ModerationError
+from moderation.exit_codes import ExitCode
+from moderation.ingest import FORMATS, iter_records, read_articles
+from moderation.records import Article, Comment, Record, Rejected
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _version() -> str:
+    try:
+        return version("moderation")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+class ReportedError(click.ClickException):
+    """A ModerationError shown as one line on stderr, with exit code 1."""
+
+    exit_code = ExitCode.ERROR
+
+
+def reports_errors(fn: F) -> F:
+    """Turn library errors into one-line messages instead of tracebacks."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ModerationError as err:
+            raise ReportedError(str(err)) from None
+        except BrokenPipeError:  # `moderation ingest ... | head`
+            sys.stderr.close()
+            sys.exit(ExitCode.OK)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def input_options(fn: F) -> F:
+    """Options every command that reads comment sources shares."""
+    decorators = [
+        click.argument("paths", nargs=-1, required=True, metavar="PATH..."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            help="Reader to use for every PATH (default: from the extension; `-` is JSONL).",
+        ),
+        click.option(
+            "--articles",
+            type=click.Path(exists=True, dir_okay=False),
+            help="JSONL or CSV file of articles (id, title, text) that comments refer to by article_id.",
+        ),
+        click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the inputs."),
+        click.option(
+            "--skip-invalid",
+            is_flag=True,
+            help="Keep going past malformed records and write each one, with its reason, to the rejects file.",
+        ),
+        click.option(
+            "--rejects",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Where --skip-invalid writes rejected records (default: OUTPUT.rejects.jsonl or ./rejects.jsonl).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+class InputSession:
+    """Reads the sources a command was given and accounts for every record."""
+
+    def __init__(
+        self,
+        paths: tuple[str, ...],
+        *,
+        fmt: str | None,
+        articles: str | None,
+        encoding: str,
+        skip_invalid: bool,
+        rejects: str | None,
+        output: str | None,
+    ) -> None:
+        self.paths = paths
+        self.fmt = fmt
+        self.encoding = encoding
+        self.skip_invalid = skip_invalid
+        self.articles: dict[str, Article] = read_articles(articles, encoding=encoding) if articles else {}
+        default = f"{output}.rejects.jsonl" if output and output != "-" else "rejects.jsonl"
+        self.rejects_path = rejects or default
+        self.comments = 0
+        self.rejected = 0
+        self.article_ids: set[str] = set()
+        self._rejects_file: IO[str] | None = None
+
+    def records(self) -> Iterator[Record]:
+        """Articles and comments; rejected records are written away as they come."""
+        try:
+            for record in iter_records(
+                self.paths,
+                fmt=self.fmt,
+                encoding=self.encoding,
+                articles=self.articles,
+                strict=not self.skip_invalid,
+            ):
+                if isinstance(record, Rejected):
+                    self._reject(record)
+                    continue
+                if isinstance(record, Comment):
+                    self.comments += 1
+                elif isinstance(record, Article):
+                    self.article_ids.add(record.id)
+                yield record
+        finally:
+            if self._rejects_file is not None:
+                self._rejects_file.close()
+
+    def _reject(self, record: Rejected) -> None:
+        if self._rejects_file is None:
+            self._rejects_file = open(self.rejects_path, "w", encoding="utf-8")  # noqa: SIM115
+        self._rejects_file.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        self._rejects_file.flush()
+        self.rejected += 1
+
+    def summary(self, verb: str) -> str:
+        text = f"{verb} {self.comments} comments ({len(self.article_ids)} articles)"
+        if self.rejected:
+            text += f"; rejected {self.rejected} records (reasons in {self.rejects_path})"
+        elif self.skip_invalid:
+            text += "; rejected none"
+        return text
+
+
+@contextmanager
+def output_stream(path: str | None) -> Iterator[IO[str]]:
+    """The output file, or stdout for none or `-`."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="moderation")
+def cli() -> None:
+    """Score reader comments for abuse, conspiracy and off-topic material, and review them.
+
+    \b
+    Example:
+        moderation ingest seeds/ -o comments.jsonl
+    """
+
+
+@cli.command()
+@input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
+@reports_errors
+def ingest(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    articles: str | None,
+    encoding: str,
+    skip_invalid: bool,
+    rejects: str | None,
+    output: str | None,
+) -> None:
+    """Read comment sources and write one JSON object per comment, in input order.
+
+    PATH may be a scraped article page (.txt), a JSONL or CSV export, a WordPress WXR
+    export (.xml), a directory of those, or `-` for JSONL on stdin.
+
+    \b
+    Examples:
+        moderation ingest seeds/
+        moderation ingest export.csv --articles articles.jsonl -o comments.jsonl
+        moderation ingest dump.jsonl --skip-invalid --rejects bad.jsonl
+    """
+    session = InputSession(
+        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
+    )
+    titles: dict[str, str | None] = {}
+    with output_stream(output) as out:
+        for record in session.records():
+            if isinstance(record, Article):
+                titles[record.id] = record.title
+                continue
+            assert isinstance(record, Comment)
+            row = record.to_dict()
+            row["article_title"] = titles.get(record.article_id or "")
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    click.echo(session.summary("ingested"), err=True)
+
+
+def main() -> None:
+    cli()

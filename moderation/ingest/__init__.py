@@ -1,0 +1,143 @@
+"""Sources -> records: scraped pages, JSONL/CSV exports and WordPress WXR files.
+
+``iter_records`` streams ``Article``, ``Comment`` and ``Rejected`` records in input order;
+an article is always yielded before the first comment that refers to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from moderation.errors import InputError
+from moderation.ingest.pages import page_article_id, read_page
+from moderation.ingest.tabular import iter_csv, iter_jsonl, read_articles
+from moderation.ingest.textio import STDIN, check_encoding, display_path, read_text
+from moderation.ingest.wxr import iter_wxr
+from moderation.records import Article, Comment, Record, Rejected
+
+FORMATS: tuple[str, ...] = ("page", "jsonl", "csv", "wxr")
+SUFFIXES: dict[str, str] = {
+    ".txt": "page",
+    ".text": "page",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".xml": "wxr",
+    ".wxr": "wxr",
+}
+
+__all__ = [
+    "FORMATS",
+    "Article",
+    "Comment",
+    "Rejected",
+    "detect_format",
+    "expand_paths",
+    "iter_records",
+    "read_articles",
+]
+
+
+def detect_format(path: str) -> str:
+    """The reader for a path, from its extension; stdin is JSONL."""
+    if path == STDIN:
+        return "jsonl"
+    fmt = SUFFIXES.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unknown format {Path(path).suffix or '(no extension)'}; pass --format ({', '.join(FORMATS)})",
+            path=path,
+        )
+    return fmt
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files as given; a directory stands for its readable files, sorted by name."""
+    out: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if given != STDIN and path.is_dir():
+            found = sorted(
+                str(child)
+                for child in path.rglob("*")
+                if child.is_file()
+                and child.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+            )
+            if not found:
+                raise InputError("no readable files in directory", path=given)
+            out.extend(found)
+        else:
+            out.append(given)
+    return out
+
+
+def iter_records(
+    paths: Iterable[str],
+    *,
+    fmt: str | None = None,
+    encoding: str = "utf-8",
+    articles: Mapping[str, Article] | None = None,
+    strict: bool = True,
+) -> Iterator[Record]:
+    """Every record of every source, in order.
+
+    With ``strict`` the first malformed record raises ``InputError``; otherwise it is
+    yielded as ``Rejected`` with its reason, so count in = comments + rejected.
+    """
+    check_encoding(encoding)
+    announced: set[str] = set()
+    for path in expand_paths(paths):
+        kind = fmt or detect_format(path)
+        for record in _read_one(path, kind, encoding, strict):
+            if isinstance(record, Comment) and articles and record.article_id in articles:
+                if record.article_id not in announced:
+                    announced.add(record.article_id)
+                    yield articles[record.article_id]
+            elif isinstance(record, Article):
+                announced.add(record.id)
+                if articles and record.id in articles:
+                    record = _merge(articles[record.id], record)
+            yield record
+
+
+def _merge(given: Article, inline: Article) -> Article:
+    """An article from ``--articles`` fills in what an inline one lacks."""
+    return Article(
+        id=given.id,
+        title=inline.title or given.title,
+        text=inline.text or given.text,
+        url=inline.url or given.url,
+    )
+
+
+def _read_one(path: str, kind: str, encoding: str, strict: bool) -> Iterator[Record]:
+    """One source's records; without ``strict`` an unreadable file becomes one rejection."""
+    try:
+        yield from _read_source(path, kind, encoding, strict)
+    except InputError as err:
+        if strict:
+            raise
+        where = err.path or display_path(path)
+        yield Rejected(f"{where}:{err.line}" if err.line else where, f"file not read further: {err.reason}")
+
+
+def _read_source(path: str, kind: str, encoding: str, strict: bool) -> Iterator[Record]:
+    if kind == "page":
+        shown = display_path(path)
+        article, comments = read_page(
+            read_text(path, encoding=encoding), article_id=page_article_id(Path(shown)), path=shown
+        )
+        yield article
+        yield from comments
+    elif kind == "jsonl":
+        yield from iter_jsonl(path, encoding=encoding, strict=strict)
+    elif kind == "csv":
+        yield from iter_csv(path, encoding=encoding, strict=strict)
+    elif kind == "wxr":
+        yield from iter_wxr(path, encoding=encoding, strict=strict)
+    else:
+        raise InputError(f"unknown format {kind!r}; expected one of {', '.join(FORMATS)}", path=path)

@@ -1,0 +1,295 @@
+"""JSONL and CSV comment exports, and the articles files that go with them.
+
+A comment row needs ``id`` and ``text``; ``article_id``, ``author``, ``parent_id``,
+``created_at``, ``article_title``, ``article_text`` and ``article_url`` are optional. Common
+export spellings are accepted too (``comment_id``, ``comment_text``, ``body`` ...).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from moderation.errors import InputError
+from moderation.ingest.textio import (
+    decode_line,
+    display_path,
+    iter_lines,
+    looks_binary,
+    open_binary,
+)
+from moderation.records import Article, Comment, Record, Rejected
+
+COMMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "comment_id", "cid", "_id"),
+    "text": ("text", "comment_text", "comment", "body", "content", "message"),
+    "article_id": ("article_id", "post_id", "story_id", "thread_id", "asset_id"),
+    "author": ("author", "comment_author", "user", "username", "user_name"),
+    "parent_id": ("parent_id", "parent", "reply_to", "in_reply_to"),
+    "created_at": ("created_at", "date", "timestamp", "time", "comment_date", "posted_at"),
+    "article_title": ("article_title", "post_title", "story_title"),
+    "article_text": ("article_text", "post_text", "story_text", "article_body"),
+    "article_url": ("article_url", "post_url", "url"),
+}
+"""Our field name -> the column names that may carry it, first match wins."""
+
+ARTICLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "article_id", "post_id"),
+    "title": ("title", "article_title", "headline"),
+    "text": ("text", "article_text", "body", "content"),
+    "url": ("url", "link", "article_url"),
+}
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def _resolve(header: Iterable[str], fields: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Map our field names to the columns of this file (case-insensitive)."""
+    by_lower = {name.strip().lower(): name for name in header}
+    resolved: dict[str, str] = {}
+    for ours, spellings in fields.items():
+        for spelling in spellings:
+            if spelling in by_lower:
+                resolved[ours] = by_lower[spelling]
+                break
+    return resolved
+
+
+def _scalar(value: Any) -> str | None:
+    """A cell as a stripped string; empty and null become None."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+class RowReader:
+    """Turns mapped rows into records; remembers which article it last announced."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._announced: dict[str, int] = {}
+
+    def records(self, row: Mapping[str, Any], columns: Mapping[str, str], line: int) -> list[Record]:
+        where = f"{self.path}:{line}"
+
+        def get(name: str) -> Any:
+            column = columns.get(name)
+            return row.get(column) if column is not None else None
+
+        text = get("text")
+        if text is not None and not isinstance(text, str):
+            return [Rejected(where, "`text` is not a string", _raw(row))]
+        if text is None or not text.strip():
+            return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row))]
+        comment_id = _scalar(get("id"))
+        if comment_id is None:
+            return [Rejected(where, "missing `id`", _raw(row))]
+        out: list[Record] = []
+        article_id = _scalar(get("article_id"))
+        title, body, url = _scalar(get("article_title")), _scalar(get("article_text")), _scalar(get("article_url"))
+        if title or body:
+            article_id = article_id or f"{self.path}#{comment_id}"
+            article = Article(id=article_id, title=title, text=body or "", url=url)
+            key = hash((article.title, article.text, article.url))
+            if self._announced.get(article_id) != key:
+                self._announced[article_id] = key
+                out.append(article)
+        out.append(
+            Comment(
+                id=comment_id,
+                text=text.strip(),
+                article_id=article_id,
+                author=_scalar(get("author")),
+                parent_id=_scalar(get("parent_id")),
+                created_at=_scalar(get("created_at")),
+                source=where,
+            )
+        )
+        return out
+
+
+def _raw(row: Mapping[str, Any]) -> str:
+    return json.dumps(dict(row), ensure_ascii=False, default=str)[:2000]
+
+
+def iter_jsonl(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
+    """One JSON object per line; blank lines are allowed."""
+    shown = display_path(path)
+    reader = RowReader(shown)
+    stream = open_binary(path)
+    try:
+        for number, raw in iter_lines(stream):
+            if not raw.strip():
+                continue
+            try:
+                if looks_binary(raw):
+                    raise InputError("binary data (NUL bytes), not JSON text", path=shown, line=number)
+                line = decode_line(raw, encoding=encoding, path=shown, line_number=number)
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path=shown, line=number) from None
+                if not isinstance(row, dict):
+                    raise InputError(f"expected a JSON object, got {type(row).__name__}", path=shown, line=number)
+            except InputError as err:
+                if strict:
+                    raise
+                yield Rejected(f"{shown}:{number}", err.reason, raw.decode(encoding, "replace")[:2000])
+                continue
+            yield from _checked(reader.records(row, _resolve(row.keys(), COMMENT_FIELDS), number), strict)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _checked(records: list[Record], strict: bool) -> Iterator[Record]:
+    for record in records:
+        if strict and isinstance(record, Rejected):
+            path, _, line = record.source.rpartition(":")
+            raise InputError(record.reason, path=path, line=int(line))
+        yield record
+
+
+class _LineFeed:
+    """Feeds decoded physical lines to ``csv.reader``, remembering lines that failed to decode."""
+
+    def __init__(self, path: str, encoding: str, strict: bool) -> None:
+        self.path, self.encoding, self.strict = path, encoding, strict
+        self.bad_lines: set[int] = set()
+        self.number = 0
+
+    def lines(self, stream: io.BufferedIOBase) -> Iterator[str]:
+        for number, raw in iter_lines(stream):
+            self.number = number
+            if looks_binary(raw):
+                if self.strict:
+                    raise InputError("binary data (NUL bytes), not CSV text", path=self.path, line=number)
+                self.bad_lines.add(number)
+                raw = raw.replace(b"\x00", b"")
+            try:
+                yield decode_line(raw, encoding=self.encoding, path=self.path, line_number=number) + "\n"
+            except InputError:
+                if self.strict:
+                    raise
+                self.bad_lines.add(number)
+                yield raw.decode(self.encoding, "replace") + "\n"
+
+
+def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
+    """A CSV (or TSV) export with a header row; cells may span lines when quoted."""
+    shown = display_path(path)
+    delimiter = "\t" if str(path).lower().endswith(".tsv") else ","
+    feed = _LineFeed(shown, encoding, strict)
+    stream = open_binary(path)
+    try:
+        rows = csv.reader(feed.lines(stream), delimiter=delimiter)
+        try:
+            header = next(rows)
+        except StopIteration:
+            raise InputError("empty file: expected a header row with `id` and `text`", path=shown) from None
+        except csv.Error as err:
+            raise InputError(f"malformed CSV header: {err}", path=shown, line=1) from None
+        columns = _resolve(header, COMMENT_FIELDS)
+        missing = [name for name in ("id", "text") if name not in columns]
+        if missing:
+            raise InputError(
+                f"no {' or '.join(f'`{m}`' for m in missing)} column in header "
+                f"(found: {', '.join(header[:12]) or 'nothing'})",
+                path=shown,
+                line=1,
+            )
+        reader = RowReader(shown)
+        start = rows.line_num + 1
+        while True:
+            try:
+                cells = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                if strict:
+                    raise InputError(f"malformed CSV: {err}", path=shown, line=start) from None
+                yield Rejected(f"{shown}:{start}", f"malformed CSV: {err}")
+                start = feed.number + 1
+                continue
+            end = rows.line_num
+            line, start = start, end + 1
+            if not cells or all(not cell.strip() for cell in cells):
+                continue
+            if any(n in feed.bad_lines for n in range(line, end + 1)):
+                yield Rejected(f"{shown}:{line}", f"undecodable bytes as {encoding}", ",".join(cells)[:2000])
+                continue
+            if len(cells) != len(header):
+                reason = f"expected {len(header)} fields, found {len(cells)}"
+                if strict:
+                    raise InputError(reason, path=shown, line=line)
+                yield Rejected(f"{shown}:{line}", reason, ",".join(cells)[:2000])
+                continue
+            yield from _checked(reader.records(dict(zip(header, cells, strict=False)), columns, line), strict)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def read_articles(path: str, *, encoding: str) -> dict[str, Article]:
+    """An articles file (JSONL or CSV with ``id``, ``title``, ``text``), read whole."""
+    shown = display_path(path)
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    rows = _csv_dicts(path, encoding) if str(path).lower().endswith((".csv", ".tsv")) else _jsonl_dicts(path, encoding)
+    articles: dict[str, Article] = {}
+    for line, row in rows:
+        columns = _resolve(row.keys(), ARTICLE_FIELDS)
+        article_id = _scalar(row.get(columns.get("id", ""), None))
+        if article_id is None:
+            raise InputError("article without `id`", path=shown, line=line)
+        text = row.get(columns["text"]) if "text" in columns else ""
+        articles[article_id] = Article(
+            id=article_id,
+            title=_scalar(row.get(columns["title"])) if "title" in columns else None,
+            text=text.strip() if isinstance(text, str) else "",
+            url=_scalar(row.get(columns["url"])) if "url" in columns else None,
+        )
+    return articles
+
+
+def _jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    shown = display_path(path)
+    stream = open_binary(path)
+    try:
+        for number, raw in iter_lines(stream):
+            if not raw.strip():
+                continue
+            line = decode_line(raw, encoding=encoding, path=shown, line_number=number)
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path=shown, line=number) from None
+            if not isinstance(row, dict):
+                raise InputError("expected a JSON object", path=shown, line=number)
+            yield number, row
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _csv_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    shown = display_path(path)
+    feed = _LineFeed(shown, encoding, strict=True)
+    stream = open_binary(path)
+    try:
+        reader = csv.DictReader(feed.lines(stream), delimiter="\t" if path.lower().endswith(".tsv") else ",")
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as err:
+            raise InputError(f"malformed CSV: {err}", path=shown, line=reader.line_num) from None
+    finally:
+        stream.close()

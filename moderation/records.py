@@ -1,0 +1,59 @@
+"""The records every stage shares: articles, comments and rejected input."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A page that comments sit under; its text is the context for relevance."""
+
+    id: str
+    title: str | None = None
+    text: str = ""
+    url: str | None = None
+
+    @property
+    def context(self) -> str:
+        """Title and body as one text, the way relevance sees the article."""
+        return "\n".join(part for part in (self.title, self.text) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One reader comment, with where it came from (``source`` is ``file:line``)."""
+
+    id: str
+    text: str
+    article_id: str | None = None
+    author: str | None = None
+    parent_id: str | None = None
+    created_at: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input record that could not become a comment, and why."""
+
+    source: str
+    reason: str
+    raw: str | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "reason": self.reason, "raw": self.raw}
+
+
+Record = Article | Comment | Rejected
+
+
+def stable_comment_id(article_id: str | None, author: str | None, text: str) -> str:
+    """An id that stays the same across runs for a source that has none of its own."""
+    key = "\x1f".join((article_id or "", author or "", " ".join(text.split())))
+    return "h" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
