@@ -57,3 +57,45 @@ def stable_comment_id(article_id: str | None, author: str | None, text: str) -> 
     """An id that stays the same across runs for a source that has none of its own."""
     key = "\x1f".join((article_id or "", author or "", " ".join(text.split())))
     return "h" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A phrase of a comment that pushed a label's score up: ``text == comment.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredComment:
+    """A comment with its per-label probabilities, the labels at or above threshold, and why."""
+
+    comment: Comment
+    scores: dict[str, float]
+    flags: tuple[str, ...] = ()
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """Caveats about this score, e.g. that relevance could not be judged without an article."""
+    model_version: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The output contract of ``moderation score``."""
+        c = self.comment
+        return {
+            "id": c.id,
+            "article_id": c.article_id,
+            "author": c.author,
+            "text": c.text,
+            "scores": {label: round(p, 4) for label, p in self.scores.items()},
+            "flags": list(self.flags),
+            "evidence": {
+                label: [{"start": e.start, "end": e.end, "text": e.text, "weight": round(e.weight, 4)} for e in spans]
+                for label, spans in self.evidence.items()
+            },
+            "notes": list(self.notes),
+            "source": c.source,
+            "model_version": self.model_version,
+        }
