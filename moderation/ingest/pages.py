@@ -48,6 +48,26 @@ COMMENT_HEADING = re.compile(
 )
 """``12 Comments`` or ``Comments (3)``: the comment section starts below."""
 
+TIMESTAMP = re.compile(
+    "|".join(
+        (
+            rf"^{_DATE_WORDS}(?:\s+(?:at\s+)?\d{{1,2}}:\d{{2}}\s*(?:am|pm)?)?$",
+            r"^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?$",
+            r"^(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+            r"\s+\d{1,2}$",
+            r"^\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2})?)?$",
+            r"^\d{1,2}/\d{1,2}/\d{2,4}(?:,?\s+\d{1,2}:\d{2}\s*(?:am|pm)?)?$",
+            r"^(?:an?|\d+)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$",
+            r"^(?:just now|yesterday|today)$",
+        )
+    ),
+    re.IGNORECASE,
+)
+"""A line that is only a date or a time (``March 3, 2019 at 4:12 pm``, ``2 hours ago``)."""
+
+AUTHOR_WITH_TIME = re.compile(r"^(?P<author>[^\s|•·][^|•·]{0,40}?)\s*[|•·—–-]\s*(?P<time>.+)$")
+"""``tomj · 2 hours ago``: an author and a timestamp on one line."""
+
 BOILERPLATE = re.compile(
     "|".join(
         (
@@ -60,7 +80,9 @@ BOILERPLATE = re.compile(
             r"^required fields are marked",
             r"^(?:our )?comment(?:ing)?\s+(?:rules|policy|guidelines)",
             r"^(?:share|tweet|email|print)(?:\s+(?:this|on)\b.*)?$",
-            r"^(?:reply|report|like|flag|permalink|share|quote)(?:\s*\|\s*\w+)*$",
+            r"^(?:twitter|facebook|linkedin|reddit|whatsapp|pinterest|telegram|pocket|tumblr|e-?mail|print|more)$",
+            r"^(?:related|related (?:posts|articles|stories)|like this:?|like loading\.*|loading\.*)$",
+            r"^(?:reply|report|like|flag|permalink|share|quote|cancel reply)(?:\s*\|\s*\w+)*$",
             r"^\d+\s+(?:likes?|points?|votes?|replies)$",
             r"^(?:more|read more|see also|related|filed under|posted in|categories)\s*:",
             r"^support\b.*(?:ad-free|donat|independent)",
@@ -70,11 +92,6 @@ BOILERPLATE = re.compile(
             r"^(?:copyright|©)",
             r"all rights reserved",
             r"^(?:map|photo|image|video|graphic)\s+(?:source|credit)\s*:",
-            rf"^{_DATE_WORDS}(?:\s+at\s+\d{{1,2}}:\d{{2}}\s*(?:am|pm)?)?$",
-            r"^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?$",
-            r"^(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-            r"\s+\d{1,2}$",
-            r"^\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$",
         )
     ),
     re.IGNORECASE,
@@ -82,8 +99,8 @@ BOILERPLATE = re.compile(
 """Lines that are neither article nor comment: navigation, pleas, tags, rules, dates."""
 
 AUTHOR_BIO = re.compile(
-    r"^(?:[A-Z][\w.'’-]+\s){1,4}is\s+(?:a|an|the)\s+[^.]{0,160}?"
-    r"\b(?:analyst|professor|editor|contributor|writer|journalist|correspondent|reporter|author|"
+    r"^(?:[A-Z][\w.'’-]+\s){1,4}is\s+(?:(?:a|an|the)\s+)?[^.]{0,160}?"
+    r"\b(?i:analyst|professor|editor|contributor|writer|journalist|correspondent|reporter|author|"
     r"columnist|fellow|director|researcher|lecturer)\b"
 )
 """``Scott Lucas is Professor of ...``: the byline bio that closes many articles."""
@@ -207,21 +224,38 @@ def _lines(text: str) -> list[PageLine]:
 
 
 def _is_boilerplate(line: PageLine) -> bool:
-    return bool(BOILERPLATE.search(line.text) or AUTHOR_BIO.search(line.text))
+    text = line.text
+    return bool(BOILERPLATE.search(text) or TIMESTAMP.match(text) or AUTHOR_BIO.search(text))
 
 
-def _marker_author(line: PageLine) -> str | None:
-    """The author an author-marker line names, or None when the line is not a marker."""
+def _marker(line: PageLine, following: PageLine | None) -> tuple[str, str] | None:
+    """``(author, kind)`` when the line names the author of the comment below it.
+
+    ``kind`` is ``"says"`` for markers every comment on such a page carries (the comment runs
+    to the next marker) and ``"avatar"`` for avatar alt texts, which only some commenters have
+    (the comment is the paragraph below).
+    """
     text = line.text
     if len(text) > 120:
         return None
-    for pattern in (SAYS_MARKER, PICTURE_MARKER):
-        match = pattern.match(text)
-        if match:
-            author = match.group("author").strip(" •*·-–—")
-            if author and len(author.split()) <= 8:
-                return author
+    match = SAYS_MARKER.match(text)
+    if match:
+        return _author(match.group("author"), "says")
+    match = PICTURE_MARKER.match(text)
+    if match:
+        return _author(match.group("author"), "avatar")
+    match = AUTHOR_WITH_TIME.match(text)
+    if match and TIMESTAMP.match(match.group("time").strip()):
+        return _author(match.group("author"), "says")
+    short_name = len(text) <= 40 and len(text.split()) <= 4 and not _TERMINAL.search(text)
+    if short_name and following is not None and TIMESTAMP.match(following.text):
+        return _author(text, "says")
     return None
+
+
+def _author(raw: str, kind: str) -> tuple[str, str] | None:
+    author = raw.strip(" •*·-–—")
+    return (author, kind) if author and len(author.split()) <= 8 else None
 
 
 def _looks_like_title(line: PageLine) -> bool:
@@ -263,7 +297,8 @@ def segment_page(text: str) -> PageLayout:
 
     first_marker = len(body)
     for index, line in enumerate(body):
-        if _marker_author(line) or NUMBERED_COMMENT.match(line.raw) or COMMENT_HEADING.match(line.text):
+        following = body[index + 1] if index + 1 < len(body) else None
+        if _marker(line, following) or NUMBERED_COMMENT.match(line.raw) or COMMENT_HEADING.match(line.text):
             first_marker = index
             break
 
@@ -295,18 +330,20 @@ def _add_unmarked(layout: PageLayout, line: PageLine) -> None:
 def _read_comment_section(layout: PageLayout, lines: list[PageLine]) -> None:
     """Turn the marked part of a page into comments.
 
-    A ``says:`` or numbered comment owns the more-indented lines below it; an avatar marker
-    names the author of the paragraph below it (and of list items that continue it). Lines
-    that a marked, indented section leaves behind at the left margin are site navigation.
+    A ``says:``-style or numbered comment runs to the next marker or boilerplate line; an
+    avatar marker names the author of the paragraph below it (and of list items continuing
+    it); other paragraphs are comments of their own. Lines that an indented comment list
+    leaves behind at the left margin are site navigation.
     """
-    pending_author: str | None = None
+    pending: tuple[str, str] | None = None
     body_indent: int | None = None
     current: PageComment | None = None
-    for line in lines:
-        author = _marker_author(line)
-        if author is not None:
+    runs_on = False  # whether the current comment owns the paragraphs below it
+    for index, line in enumerate(lines):
+        marker = _marker(line, lines[index + 1] if index + 1 < len(lines) else None)
+        if marker is not None:
             layout.markers.append(line)
-            pending_author, current = author, None
+            pending, current = marker, None
             continue
         if COMMENT_HEADING.match(line.text) or _is_boilerplate(line):
             layout.boilerplate.append(line)
@@ -315,30 +352,26 @@ def _read_comment_section(layout: PageLayout, lines: list[PageLine]) -> None:
         numbered = NUMBERED_COMMENT.match(line.raw)
         if numbered:
             first = PageLine(line.number, line.raw, numbered.group("text").strip(), line.indent, line.blank_before)
-            current = PageComment([first], pending_author)
+            current = PageComment([first], pending[0] if pending else None)
             layout.comments.append(current)
-            body_indent, pending_author = line.indent + 1, None
+            body_indent, pending, runs_on = line.indent + 1, None, True
             continue
-        if pending_author is not None:
-            current = PageComment([line], pending_author)
+        if pending is not None:
+            current = PageComment([line], pending[0])
             layout.comments.append(current)
-            body_indent = line.indent if line.indent > 0 else body_indent
-            pending_author = None
+            if line.indent > 0:
+                body_indent = line.indent
+            runs_on, pending = pending[1] == "says", None
             continue
         if body_indent is not None and line.indent < body_indent and layout.comments:
-            # an indented comment list has ended: what follows at the margin is navigation
-            layout.boilerplate.append(line)
+            layout.boilerplate.append(line)  # an indented comment list has ended
             current = None
             continue
-        if current is not None and (
-            line.text[:1] in "-•*·" or current.lines[-1].text.endswith(":") or line.blank_before == 0
-        ):
+        continues = runs_on or line.text[:1] in "-•*·" or line.blank_before == 0
+        if current is not None and (continues or current.lines[-1].text.endswith(":")):
             current.lines.append(line)
             continue
-        if current is not None and body_indent is not None and body_indent > 0:
-            current.lines.append(line)  # indented body: paragraphs continue the same comment
-            continue
-        current = PageComment([line])
+        current, runs_on = PageComment([line]), False
         layout.comments.append(current)
 
 

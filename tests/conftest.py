@@ -1,0 +1,20 @@
+"""Shared fixtures: paths to the tiny input files in tests/data and to the seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return ROOT / "seeds"

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation.errors import InputError
+from moderation.ingest import iter_records, read_articles
+from moderation.records import Article, Comment, Rejected
+
+
+def _split(records: list) -> tuple[list[Article], list[Comment], list[Rejected]]:
+    return (
+        [r for r in records if isinstance(r, Article)],
+        [r for r in records if isinstance(r, Comment)],
+        [r for r in records if isinstance(r, Rejected)],
+    )
+
+
+def test_jsonl_fields_and_inline_article(data_dir: Path) -> None:
+    articles, comments, rejected = _split(list(iter_records([str(data_dir / "comments.jsonl")])))
+    assert [c.id for c in comments] == ["c1", "c2", "3"]
+    assert comments[1].parent_id == "c1" and comments[0].author == "maria"
+    assert comments[0].created_at == "2019-03-03T16:12:00Z"
+    assert comments[2].source.endswith("comments.jsonl:4")
+    heat = "Heat warnings were issued for much of the province."
+    assert articles == [Article(id="a2", title="Heat wave expected", text=heat)]
+    assert rejected == []
+
+
+def test_articles_file_is_announced_before_its_comments(data_dir: Path) -> None:
+    given = read_articles(str(data_dir / "articles.jsonl"), encoding="utf-8")
+    records = list(iter_records([str(data_dir / "comments.jsonl")], articles=given))
+    assert isinstance(records[0], Article) and records[0].id == "a1"
+    assert records[0].title == "City council approves new bike lanes"
+    assert isinstance(records[1], Comment) and records[1].article_id == "a1"
+
+
+def test_csv_with_multiline_cells(data_dir: Path) -> None:
+    _, comments, _ = _split(list(iter_records([str(data_dir / "comments.csv")])))
+    assert [c.id for c in comments] == ["c1", "c2", "c3"]
+    assert comments[1].text == "Nobody asked the shop owners.\nMy bakery will suffer."
+    assert comments[2].author is None
+    assert comments[2].source.endswith("comments.csv:5")
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        (b'{"id": "1", "text": "fine"}\n{"id": "2", "text": \n', 2, "invalid JSON"),
+        (b'{"id": "1", "text": "fine"}\n{"id": "2"}\n', 2, "missing `text`"),
+        (b'{"text": "no id"}\n', 1, "missing `id`"),
+        (b'["a", "list"]\n', 1, "expected a JSON object"),
+        (b'{"id": "1", "text": "caf\xe9"}\n', 1, "cannot decode byte 0xe9"),
+        (b'{"id": "1", "text": "   "}\n', 1, "empty `text`"),
+        (b"\x00\x01\x02garbage\x00\n", 1, "binary data"),
+    ],
+)
+def test_malformed_jsonl_names_file_and_line(tmp_path: Path, content: bytes, line: int, reason: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        list(iter_records([str(path)]))
+    assert str(caught.value).startswith(f"{path}:{line}: {reason}")
+
+
+def test_undecodable_bytes_hint_at_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("id,text\n1,caf\xe9 cr\xe8me\n".encode("latin-1"))
+    with pytest.raises(InputError, match="pass --encoding"):
+        list(iter_records([str(path)]))
+    _, comments, _ = _split(list(iter_records([str(path)], encoding="cp1252")))
+    assert comments[0].text == "café crème"
+
+
+def test_csv_without_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "nocol.csv"
+    path.write_text("id,body_html\n1,hello\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"nocol.csv:1: no `text` column"):
+        list(iter_records([str(path)]))
+
+
+def test_skip_invalid_accounts_for_every_record(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    lines = [
+        b'{"id": "1", "text": "good one"}',
+        b'{"id": "2", "text": ',
+        b'{"id": "3"}',
+        b'{"id": "4", "text": "bad \xff byte"}',
+        b"",
+        b'{"id": "5", "text": "good two"}',
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    _, comments, rejected = _split(list(iter_records([str(path)], strict=False)))
+    assert [c.id for c in comments] == ["1", "5"]
+    assert [r.source.rsplit(":", 1)[1] for r in rejected] == ["2", "3", "4"]
+    assert len(comments) + len(rejected) == 5  # every non-blank input line accounted for
+    assert "decode" in rejected[2].reason
+
+
+def test_skip_invalid_csv_counts_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"id,text\n1,ok\n2,too,many\n3,\n4,bad \xff\n5,fine\n")
+    _, comments, rejected = _split(list(iter_records([str(path)], strict=False)))
+    assert [c.id for c in comments] == ["1", "5"]
+    assert len(rejected) == 3
+    assert {r.source.rsplit(":", 1)[1] for r in rejected} == {"3", "4", "5"}
+
+
+def test_unknown_extension_asks_for_format(tmp_path: Path) -> None:
+    path = tmp_path / "comments.dat"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="pass --format"):
+        list(iter_records([str(path)]))
+    with pytest.raises(InputError, match="no such file"):
+        list(iter_records([str(tmp_path / "missing.jsonl")]))

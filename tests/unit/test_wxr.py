@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation.errors import InputError
+from moderation.ingest import iter_records
+from moderation.ingest.wxr import html_to_text
+from moderation.records import Article, Comment, Rejected
+
+
+def test_posts_become_articles_and_comments_keep_parents(data_dir: Path) -> None:
+    records = list(iter_records([str(data_dir / "export.xml")]))
+    articles = [r for r in records if isinstance(r, Article)]
+    comments = [r for r in records if isinstance(r, Comment)]
+    assert [a.id for a in articles] == ["101", "102"]
+    assert articles[0].title == "City council approves new bike lanes"
+    assert articles[0].text == "The council voted 7-2 on Tuesday.\n\nConstruction starts in spring."
+    assert articles[0].url == "https://example.org/bike-lanes"
+    assert [(c.id, c.parent_id, c.author) for c in comments] == [("7", None, "Dave K"), ("8", "7", "Linda")]
+    assert comments[1].text == "Most customers drive. See this study (http://example.com/study)."
+    assert comments[0].created_at == "2019-03-03 16:12:00"
+    assert records.index(articles[0]) < records.index(comments[0])
+
+
+def test_entity_expansion_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">\n]>\n<rss><channel><item><title>&lol2;</title></item></channel></rss>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="refused unsafe XML"):
+        list(iter_records([str(path)]))
+
+
+def test_malformed_xml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xml"
+    path.write_text("<rss>\n<channel>\n<item><title>x</titel></item>\n</channel></rss>\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken.xml:3: malformed XML"):
+        list(iter_records([str(path)]))
+
+
+def test_comment_without_text_is_rejected_in_skip_mode(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xml"
+    path.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><wp:post_id>1</wp:post_id>\n'
+        "<wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_content></wp:comment_content></wp:comment>\n"
+        "<wp:comment><wp:comment_id>6</wp:comment_id><wp:comment_content>hi</wp:comment_content></wp:comment>\n"
+        "</item></channel></rss>\n",
+        encoding="utf-8",
+    )
+    records = list(iter_records([str(path)], strict=False))
+    assert [r.id for r in records if isinstance(r, Comment)] == ["6"]
+    rejected = [r for r in records if isinstance(r, Rejected)]
+    assert len(rejected) == 1 and "comment 5 has no text" in rejected[0].reason
+    with pytest.raises(InputError, match="comment 5 has no text"):
+        list(iter_records([str(path)]))
+
+
+def test_html_to_text_keeps_paragraphs_and_links() -> None:
+    assert html_to_text("<p>One &amp; two</p><p>Three<br>four</p>") == "One & two\n\nThree\nfour"
+    assert html_to_text('<a href="http://x.io">http://x.io</a>') == "http://x.io"
