@@ -10,13 +10,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from moderation.errors import InputError
+from moderation.ingest.disqus import iter_disqus
 from moderation.ingest.pages import page_article_id, read_page
 from moderation.ingest.tabular import iter_csv, iter_jsonl, read_articles
 from moderation.ingest.textio import STDIN, check_encoding, display_path, read_text
 from moderation.ingest.wxr import iter_wxr
 from moderation.records import Article, Comment, Record, Rejected
 
-FORMATS: tuple[str, ...] = ("page", "jsonl", "csv", "wxr")
+FORMATS: tuple[str, ...] = ("page", "jsonl", "csv", "wxr", "disqus")
 SUFFIXES: dict[str, str] = {
     ".txt": "page",
     ".text": "page",
@@ -46,12 +47,24 @@ def detect_format(path: str) -> str:
     if path == STDIN:
         return "jsonl"
     fmt = SUFFIXES.get(Path(path).suffix.lower())
+    if fmt == "wxr" and _sniff_disqus(path):
+        return "disqus"
     if fmt is None:
         raise InputError(
             f"unknown format {Path(path).suffix or '(no extension)'}; pass --format ({', '.join(FORMATS)})",
             path=path,
         )
     return fmt
+
+
+def _sniff_disqus(path: str) -> bool:
+    """XML exports share an extension: a ``<disqus`` root near the top tells them apart."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False  # the reader reports the file error with its own words
+    return b"<disqus" in head
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
@@ -139,5 +152,7 @@ def _read_source(path: str, kind: str, encoding: str, strict: bool) -> Iterator[
         yield from iter_csv(path, encoding=encoding, strict=strict)
     elif kind == "wxr":
         yield from iter_wxr(path, encoding=encoding, strict=strict)
+    elif kind == "disqus":
+        yield from iter_disqus(path, encoding=encoding, strict=strict)
     else:
         raise InputError(f"unknown format {kind!r}; expected one of {', '.join(FORMATS)}", path=path)

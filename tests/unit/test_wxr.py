@@ -62,3 +62,17 @@ def test_comment_without_text_is_rejected_in_skip_mode(tmp_path: Path) -> None:
 def test_html_to_text_keeps_paragraphs_and_links() -> None:
     assert html_to_text("<p>One &amp; two</p><p>Three<br>four</p>") == "One & two\n\nThree\nfour"
     assert html_to_text('<a href="http://x.io">http://x.io</a>') == "http://x.io"
+
+
+def test_disqus_export_is_recognised_and_read(data_dir: Path) -> None:
+    records = list(iter_records([str(data_dir / "disqus.xml")]))
+    article = records[0]
+    assert isinstance(article, Article) and article.id == "5001"
+    assert article.title == "City council approves new bike lanes" and article.text == "The council voted 7-2."
+    comments = [r for r in records if isinstance(r, Comment)]
+    assert [(c.id, c.parent_id, c.author, c.article_id) for c in comments] == [
+        ("9001", None, "Dave K", "5001"),
+        ("9003", "9001", "Linda", "5001"),
+    ]
+    deleted = [r for r in records if isinstance(r, Rejected)]
+    assert len(deleted) == 1 and "marked deleted" in deleted[0].reason
