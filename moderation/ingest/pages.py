@@ -30,12 +30,16 @@ _DATE_WORDS = (
 
 SAYS_MARKER = re.compile(
     rf"^{_BULLET}(?P<author>[^\n]{{1,80}}?)"
-    rf"(?:\s+(?:on|at)\s+[^\n]{{3,60}}?)?\s+(?:says|said|wrote|writes|replied)\s*:?\s*$",
+    rf"(?:\s+(?:on|at)\s+[^\n]{{3,60}}?)?\s+(?:says|said|wrote|writes|replied|commented)\s*(?::|\.{{1,3}}|…)?\s*$",
     re.IGNORECASE,
 )
 """``• Nato21 says:`` or ``Jane on October 3, 2017 at 4:12 pm said:``."""
 
-PICTURE_MARKER = re.compile(r"^(?P<author>[^\n]{1,80}?)['’]s (?:picture|avatar|profile picture)$", re.I)
+PICTURE_MARKER = re.compile(
+    r"^(?:(?P<author>[^\n]{1,80}?)['’]s (?:picture|avatar|profile picture|profile image)"
+    r"|(?:avatar|photo|picture|profile (?:picture|image)) (?:of|for) (?P<other>[^\n]{1,80}))$",
+    re.I,
+)
 """``veritas semper vinces's picture`` (the alt text of an avatar image)."""
 
 NUMBERED_COMMENT = re.compile(r"^(?P<indent>\s+)(?P<number>\d{1,4})[.)]\s+(?P<text>\S.*)$")
@@ -92,6 +96,14 @@ BOILERPLATE = re.compile(
             r"^(?:copyright|©)",
             r"all rights reserved",
             r"^(?:map|photo|image|video|graphic)\s+(?:source|credit)\s*:",
+            r"^do not follow this link",
+            r"^(?:login|log in|sign in) or (?:register|sign up)",
+            r"^(?:view|show|load|hide)(?: more| all| \d+)? (?:comments|replies)",
+            r"^sort (?:by|comments)",
+            r"^(?:newest|oldest|best|top|popular)(?:\s*\|\s*\w+)*$",
+            r"^(?:delete|edit|hide|block user|mute)$",
+            r"^(?:follow us|share on)\b",
+            r"^sponsored(?: content| links?)?$",
         )
     ),
     re.IGNORECASE,
@@ -243,7 +255,7 @@ def _marker(line: PageLine, following: PageLine | None) -> tuple[str, str] | Non
         return _author(match.group("author"), "says")
     match = PICTURE_MARKER.match(text)
     if match:
-        return _author(match.group("author"), "avatar")
+        return _author(match.group("author") or match.group("other"), "avatar")
     match = AUTHOR_WITH_TIME.match(text)
     if match and TIMESTAMP.match(match.group("time").strip()):
         return _author(match.group("author"), "says")

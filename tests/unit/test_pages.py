@@ -89,3 +89,22 @@ def test_same_text_twice_gets_distinct_stable_ids() -> None:
     _, again = read_page(page, article_id="a", path="a.txt")
     assert len({c.id for c in first}) == 2
     assert [c.id for c in first] == [c.id for c in again]
+
+
+def test_blogger_said_with_dates_and_delete_links(data_dir: Path) -> None:
+    text = (data_dir / "pages" / "blogger_said.txt").read_text(encoding="utf-8")
+    article, comments = read_page(text, article_id="b", path="b.txt")
+    assert [c.author for c in comments] == ["Anonymous", "Peter Holm"]
+    assert comments[1].text.endswith("They should have trained locals.")
+    assert article.text.endswith("restore daily service by summer.")
+
+
+def test_zerohedge_style_honeypot_and_login_lines_are_boilerplate() -> None:
+    page = (
+        "Headline of the story\n\nA paragraph of reporting that is long enough to be an article, with "
+        "officials saying that the plan was announced on Monday according to the ministry.\n\n"
+        "Avatar of frank_w\n\nThis is nonsense and you know it.\n\n"
+        "Login or register to post comments\n\nDo NOT follow this link or you will be banned from the site!\n"
+    )
+    _, comments = read_page(page, article_id="z", path="z.txt")
+    assert [(c.author, c.text) for c in comments] == [("frank_w", "This is nonsense and you know it.")]
