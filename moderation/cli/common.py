@@ -1,4 +1,4 @@
-"""The ``moderation`` command: a thin click layer over the library.
+"""What every ``moderation`` command shares: error reporting, input options, output streams.
 
 stdout carries data only (JSONL or CSV records); progress, summaries and errors go to stderr.
 """
@@ -24,7 +24,7 @@ from moderation.records import Article, Comment, Record, Rejected
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _version() -> str:
+def package_version() -> str:
     try:
         return version("moderation")
     except PackageNotFoundError:  # running from a source tree that is not installed
@@ -162,58 +162,3 @@ def output_stream(path: str | None) -> Iterator[IO[str]]:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as stream:
         yield stream
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="moderation")
-def cli() -> None:
-    """Score reader comments for abuse, conspiracy and off-topic material, and review them.
-
-    \b
-    Example:
-        moderation ingest seeds/ -o comments.jsonl
-    """
-
-
-@cli.command()
-@input_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
-@reports_errors
-def ingest(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    articles: str | None,
-    encoding: str,
-    skip_invalid: bool,
-    rejects: str | None,
-    output: str | None,
-) -> None:
-    """Read comment sources and write one JSON object per comment, in input order.
-
-    PATH may be a scraped article page (.txt), a JSONL or CSV export, a WordPress WXR
-    export (.xml), a directory of those, or `-` for JSONL on stdin.
-
-    \b
-    Examples:
-        moderation ingest seeds/
-        moderation ingest export.csv --articles articles.jsonl -o comments.jsonl
-        moderation ingest dump.jsonl --skip-invalid --rejects bad.jsonl
-    """
-    session = InputSession(
-        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
-    )
-    titles: dict[str, str | None] = {}
-    with output_stream(output) as out:
-        for record in session.records():
-            if isinstance(record, Article):
-                titles[record.id] = record.title
-                continue
-            assert isinstance(record, Comment)
-            row = record.to_dict()
-            row["article_title"] = titles.get(record.article_id or "")
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    click.echo(session.summary("ingested"), err=True)
-
-
-def main() -> None:
-    cli()
