@@ -1,0 +1,79 @@
+"""Which phrases of a comment pushed a label up: character spans into the original text.
+
+The linear heads make this exact rather than approximate: a comment's score is the sum of its features'
+weights, so each word's share of it is known. The comment is cut into units (a word with the symbols stuck
+to it, a spelled-out run like "f u c k", a URL), each unit is normalised the way the classifier reads it,
+and adjacent units that push the same way are merged into one phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from moderation.model.features import _MASK, bigram_columns, word_hashes
+from moderation.model.normalise import normalise, tokens
+from moderation.records import Evidence
+
+_UNIT = re.compile(
+    r"(?:https?://|www\.)\S+"  # a link
+    r"|(?<![\w.\-*])(?:[^\W\d_][ .\-_*]){2,}[^\W\d_](?!\w)"  # letters spelled out
+    r"|[^\s]+"  # a word with whatever is stuck to it
+)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span to drop leading/trailing punctuation (quotes, commas) so highlights look right."""
+    piece = text[start:end]
+    left = len(piece) - len(piece.lstrip(" \t\n\"'“”‘’([{,.;:"))
+    right = len(piece) - len(piece.rstrip(" \t\n\"'“”‘’)]},.;:?!"))
+    if left + right >= len(piece):
+        return start, end
+    return start + left, end - right
+
+
+def explain(text: str, weights: np.ndarray, *, top: int = 3, min_weight: float = 0.05) -> list[Evidence]:
+    """The phrases with the largest positive pull on a head whose per-column weights are ``weights``."""
+    units: list[tuple[int, int, np.ndarray]] = []
+    for match in _UNIT.finditer(text):
+        words = tokens(normalise(match.group()))
+        start, end = match.start(), match.end()
+        if len(words) == 2 and len(words[0]) == 1 and " " in match.group():  # "a f u c k": the article apart
+            units.append((start, start + 1, word_hashes(words[:1])))
+            start = start + 2
+            words = words[1:]
+        if words:
+            units.append((start, end, word_hashes(words)))
+    if not units:
+        return []
+    pull = np.zeros(len(units))
+    all_hashes = np.concatenate([u[2] for u in units])
+    owner = np.repeat(np.arange(len(units)), [len(u[2]) for u in units])
+    pull += np.bincount(owner, weights=weights[(all_hashes & _MASK).astype(np.int64)], minlength=len(units))
+    if len(all_hashes) > 1:
+        bigram_pull = weights[bigram_columns(all_hashes).astype(np.int64)] / 2.0
+        np.add.at(pull, owner[:-1], bigram_pull)
+        np.add.at(pull, owner[1:], bigram_pull)
+    scale = 1.0 / np.sqrt(2 * len(all_hashes) - 1)  # the row norm the classifier applied
+    pull *= scale
+    phrases: list[tuple[float, int, int]] = []
+    i = 0
+    while i < len(units):
+        if pull[i] <= 0:
+            i += 1
+            continue
+        j, total = i, 0.0
+        while j < len(units) and pull[j] > 0:
+            total += pull[j]
+            j += 1
+        phrases.append((total, units[i][0], units[j - 1][1]))
+        i = j
+    phrases.sort(key=lambda p: -p[0])
+    out = []
+    for weight, start, end in phrases[:top]:
+        if weight < min_weight:
+            break
+        start, end = _trimmed(text, start, end)
+        out.append(Evidence(start=start, end=end, text=text[start:end], weight=float(weight)))
+    return sorted(out, key=lambda e: e.start)
