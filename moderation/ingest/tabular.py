@@ -243,7 +243,7 @@ def read_articles(path: str, *, encoding: str) -> dict[str, Article]:
     """An articles file (JSONL or CSV with ``id``, ``title``, ``text``), read whole."""
     shown = display_path(path)
     rows: Iterator[tuple[int, dict[str, Any]]]
-    rows = _csv_dicts(path, encoding) if str(path).lower().endswith((".csv", ".tsv")) else _jsonl_dicts(path, encoding)
+    rows = csv_dicts(path, encoding) if str(path).lower().endswith((".csv", ".tsv")) else jsonl_dicts(path, encoding)
     articles: dict[str, Article] = {}
     for line, row in rows:
         columns = _resolve(row.keys(), ARTICLE_FIELDS)
@@ -260,7 +260,8 @@ def read_articles(path: str, *, encoding: str) -> dict[str, Article]:
     return articles
 
 
-def _jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each JSON line; InputError naming the line on bad input."""
     shown = display_path(path)
     stream = open_binary(path)
     try:
@@ -280,7 +281,8 @@ def _jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]
             stream.close()
 
 
-def _csv_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def csv_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, row) for each CSV row by its header; InputError naming the line on bad input."""
     shown = display_path(path)
     feed = _LineFeed(shown, encoding, strict=True)
     stream = open_binary(path)
