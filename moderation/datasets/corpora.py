@@ -1,0 +1,282 @@
+"""One adapter per corpus: its files and columns onto our targets. Cut-offs are explained in datasets/*.md."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from moderation.datasets.records import Corpus, Example, labels
+from moderation.datasets.textrepair import fix_mojibake, read_lines, sha256
+from moderation.errors import DatasetError
+
+csv.field_size_limit(2**31 - 1)
+
+
+class _Reader:
+    """Accounting shared by the adapters: rows read, repaired and dropped, file hashes."""
+
+    def __init__(self, corpus: Corpus, folder: Path) -> None:
+        self.corpus = corpus
+        self.folder = folder
+
+    def _lines(self, name: str) -> list[str]:
+        path = self.folder / name
+        if not path.exists():
+            raise DatasetError(f"{path}: missing; is --data-dir the folder holding {self.corpus.folder}/?")
+        self.corpus.sha256[name] = sha256(path)
+        lines, repaired = read_lines(path)
+        self.corpus.repaired += repaired
+        return lines
+
+    def csv_rows(self, name: str, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> Iterator[dict[str, str]]:
+        for row in csv.DictReader(self._lines(name), delimiter=delimiter, quoting=quoting):
+            self.corpus.rows_read += 1
+            yield row
+
+    def jsonl_rows(self, name: str) -> Iterator[dict[str, Any]]:
+        for number, line in enumerate(self._lines(name), 1):
+            if not line.strip():
+                continue
+            self.corpus.rows_read += 1
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                self.corpus.dropped += 1
+                continue
+            del number
+
+    def add(self, text: str | None, group: str, weight: float = 1.0, context: str | None = None, **known: int | None):
+        text = (text or "").strip()
+        if not text:
+            self.corpus.dropped += 1
+            return
+        text, fixed = fix_mojibake(text)
+        self.corpus.repaired += fixed
+        self.corpus.examples.append(
+            Example(
+                text=text, labels=labels(**known), source=self.corpus.name, group=group, context=context, weight=weight
+            )
+        )
+
+    def drop(self) -> None:
+        self.corpus.dropped += 1
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _c3(r: _Reader) -> None:
+    # abuse: clearly toxic (mean crowd toxicity >= 2.5 of 1-4) is 1; clearly civil
+    # (mean < 1.5 and no vote for personal attack or abusive) is 0; the mildly toxic middle is unknown.
+    # off_topic: >= 2 "non_relevant" votes positive, none negative, a single vote unknown.
+    for row in r.csv_rows("C3_anonymized.csv"):
+        level = _float(row.get("crowd_toxicity_level"))
+        votes = _votes(row.get("toxicity_characteristics", ""))
+        non_con = _votes(row.get("non_constructive_characteristics", ""))
+        attacks = votes.get("personal_attack", 0) + votes.get("abusive", 0)
+        abuse = None
+        if level is not None:
+            if level >= 2.5:
+                abuse = 1
+            elif level < 1.5 and attacks == 0:
+                abuse = 0
+        nr = non_con.get("non_relevant", 0)
+        off = 1 if nr >= 2 else 0 if nr == 0 else None
+        r.add(row.get("comment_text"), group=row.get("article_id") or "?", abuse=abuse, off_topic=off)
+
+
+def _votes(cell: str) -> dict[str, int]:
+    out = {}
+    for part in cell.replace(";", "\n").splitlines():
+        name, _, count = part.partition(":")
+        try:
+            out[name.strip()] = int(float(count))
+        except ValueError:
+            continue
+    return out
+
+
+def _ucc(r: _Reader) -> None:
+    # abuse: hostile (annotator confidence >= 0.75) is 1; healthy and neither hostile nor antagonistic is 0;
+    # antagonistic-only (provocation, trolling: often not aimed at a person) and unsure hostility are unknown.
+    for name in ("val.csv", "test.csv"):
+        for row in r.csv_rows(name):
+            hostile, antagonize, healthy = (_float(row.get(k)) for k in ("hostile", "antagonize", "healthy"))
+            if hostile is None or antagonize is None or healthy is None:
+                r.drop()
+                continue
+            sure = _float(row.get("hostile:confidence")) or 0.0
+            if hostile >= 0.5:
+                abuse = 1 if sure >= 0.75 else None
+            else:
+                abuse = 0 if (healthy >= 0.5 and antagonize < 0.5) else None
+            r.add(row.get("comment"), group=f"ucc-{row.get('_unit_id')}", abuse=abuse)
+
+
+def _socc(r: _Reader) -> None:
+    # abuse: the most frequent toxicity answer is 3 (toxic) or 4 (very toxic); 1 (not toxic) is 0; 2 (mildly
+    # toxic) is unknown. The article title is the context.
+    for row in r.csv_rows("SFU_constructiveness_toxicity.csv"):
+        level = _float(row.get("is_toxic_popular_answer_1"))
+        title = (row.get("title") or "").strip() or None
+        r.add(
+            row.get("comment"),
+            group=row.get("globe_url") or title or "?",
+            context=title,
+            abuse=None if level is None else 1 if level >= 3 else 0 if level < 2 else None,
+        )
+
+
+def _olid(r: _Reader) -> None:
+    # abuse: OFF (offensive, targeted or not); tweets weigh less than news comments
+    for row in r.csv_rows("olid-training-v1.0.tsv", delimiter="\t", quoting=csv.QUOTE_NONE):
+        label = row.get("subtask_a")
+        if label not in ("OFF", "NOT"):
+            r.drop()
+            continue
+        r.add(row.get("tweet"), group=f"olid-{row.get('id')}", weight=0.5, abuse=int(label == "OFF"))
+
+
+def _davidson(r: _Reader) -> None:
+    # abuse: hate speech or offensive language (class 0 or 1); neither (2) is not
+    for row in r.csv_rows("labeled_data.csv"):
+        label = row.get("class")
+        if label not in ("0", "1", "2"):
+            r.drop()
+            continue
+        r.add(row.get("tweet"), group=f"davidson-{row.get('')}", weight=0.5, abuse=int(label != "2"))
+
+
+def _civil_spans(r: _Reader) -> None:
+    # every comment here was rated toxic by crowd workers: abuse positives (CC0)
+    for row in r.csv_rows("comments.csv"):
+        r.add(row.get("comment_text"), group=f"civil-{row.get('comment_id')}", abuse=1)
+
+
+def _psycomark(r: _Reader) -> None:
+    # conspiracy: Yes / No; "Can't tell" is unknown. Repeated posts (one per annotator) are merged.
+    seen: dict[str, int] = {}
+    for row in r.jsonl_rows("train_rehydrated.jsonl"):
+        post = str(row.get("_id"))
+        answer = row.get("conspiracy")
+        value = {"Yes": 1, "No": 0}.get(answer) if isinstance(answer, str) else None
+        if post in seen:
+            r.corpus.duplicates += 1
+            continue
+        seen[post] = 1
+        r.add(row.get("text"), group=post, conspiracy=value)
+
+
+def _covid(r: _Reader) -> None:
+    # weak conspiracy data: COVID-vaccine conspiracy (1) vs other comments (0); noisy, so low weight
+    texts: set[str] = set()
+    for row in r.csv_rows("finaldataset_y.csv"):
+        text = (row.get("comments") or "").strip()
+        if text in texts:
+            r.corpus.duplicates += 1
+            continue
+        texts.add(text)
+        label = row.get("label")
+        if label not in ("0", "1"):
+            r.drop()
+            continue
+        r.add(text, group=f"covid-{len(texts)}", weight=0.3, conspiracy=int(label))
+
+
+def _mediaeval(r: _Reader) -> None:
+    # conspiracy: 5G-corona (1) or other (2) conspiracy; 3 is same-topic non-conspiracy (hard negatives)
+    for row in r.csv_rows("mediaeval2020_fakenews_dev_rehydrated.csv"):
+        label = row.get("Label")
+        if label not in ("1", "2", "3"):
+            r.drop()
+            continue
+        r.add(row.get("Text"), group=f"mediaeval-{row.get('ID')}", weight=0.5, conspiracy=int(label != "3"))
+
+
+def _pan(r: _Reader) -> None:
+    # conspiracy vs critical (same-topic hard negatives); machine-translated messages weigh less
+    for name, weight in (
+        ("dataset_en_train_text_labels.jsonl", 0.7),
+        ("dataset_es_train_machine_translated_to_en.jsonl", 0.35),
+    ):
+        for row in r.jsonl_rows(name):
+            label = row.get("conspiracy")
+            if label not in (0, 1):
+                r.drop()
+                continue
+            ident = row.get("id", row.get("row"))
+            r.add(row.get("text"), group=f"pan-{name[:10]}-{ident}", weight=weight, conspiracy=int(label))
+
+
+def _qanon(r: _Reader) -> None:
+    # weak, unlabelled positives: posts by the originator of the QAnon conspiracy
+    for row in r.jsonl_rows("posts.url-normalized.line-json.jsonl"):
+        text = row.get("text") or ""
+        lines = [line for line in text.splitlines() if not line.startswith(">>")]
+        text = "\n".join(lines).strip()
+        if len(text) < 40:  # cryptic one-liners and bare references say little
+            r.drop()
+            continue
+        post_id = (row.get("post_metadata") or {}).get("id")
+        r.add(text, group=f"qanon-{post_id}", weight=0.2, conspiracy=1)
+
+
+def _youtube(r: _Reader) -> None:
+    # spam: label 1 (channel promotion, "subscribe", links); the video is the group, so a video is held out whole
+    for name in sorted(p.name for p in r.folder.glob("Youtube0*.csv")):
+        for row in r.csv_rows(name):
+            label = row.get("label", row.get("CLASS"))
+            if label not in ("0", "1"):
+                r.drop()
+                continue
+            r.add(row.get("CONTENT"), group=name.removesuffix(".csv"), spam=int(label))
+
+
+def _qatar(r: _Reader) -> None:
+    # forum replies with their question as context; relevance pairs are built from them at training time
+    for row in r.csv_rows("cqa_ql_dev_test_en.csv"):
+        question = " ".join(part for part in (row.get("qsubject"), row.get("qbody")) if part).strip()
+        r.add(row.get("cbody"), group=row.get("qid") or "?", context=question or None)
+
+
+Adapter = Callable[[_Reader], None]
+_ADAPTERS: dict[str, tuple[str, str, bool, Adapter]] = {
+    # key: (folder, license as stated, commercial use allowed, adapter)
+    "c3": ("c3_constructive_comments", "CC BY-NC-SA 4.0 (parent SOCC)", False, _c3),
+    "ucc": ("ucc_unhealthy_comments", "CC BY-NC-SA 4.0", False, _ucc),
+    "socc": ("socc_constructiveness_toxicity", "CC BY-NC-SA 4.0", False, _socc),
+    "olid": ("olid_offenseval2019", "none stated", False, _olid),
+    "davidson": ("davidson_hate_offensive", "MIT", True, _davidson),
+    "civil_spans": ("civil_comments_toxic_spans", "CC0 1.0", True, _civil_spans),
+    "psycomark": ("psycomark_reddit_conspiracy", "CC-BY (task site)", True, _psycomark),
+    "covid": ("covid_vaccine_conspiracy_comments", "MIT", True, _covid),
+    "mediaeval": ("mediaeval2020_fakenews_5g_conspiracy_tweets", "none stated; research only", False, _mediaeval),
+    "pan": ("pan2024_oppositional_en_train", "CC BY-SA 4.0", True, _pan),
+    "qanon": ("qanon_q_drops", "MIT; research only", False, _qanon),
+    "youtube": ("youtube_spam_collection", "none stated (public research set)", False, _youtube),
+    "qatar": ("semeval2015_cqa_qatarliving", "free for general research use", False, _qatar),
+}
+CORPORA: dict[str, str] = {key: spec[0] for key, spec in _ADAPTERS.items()}
+
+
+def load_corpus(name: str, data_dir: Path) -> Corpus:
+    """Read one corpus from ``data_dir/<folder>``."""
+    if name not in _ADAPTERS:
+        raise DatasetError(f"unknown corpus {name!r} (known: {', '.join(CORPORA)})")
+    folder, license_, commercial, adapter = _ADAPTERS[name]
+    path = Path(data_dir) / folder
+    if not path.is_dir():
+        raise DatasetError(
+            f"{path}: corpus folder missing; pass --data-dir pointing at the folder that holds {folder}/ "
+            "(for example ../shared/datasets)"
+        )
+    corpus = Corpus(name=name, folder=folder, license=license_, commercial_use=commercial)
+    adapter(_Reader(corpus, path))
+    return corpus
