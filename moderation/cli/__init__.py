@@ -9,7 +9,10 @@ from __future__ import annotations
 import click
 
 from moderation.cli.common import package_version
+from moderation.cli.evaluate import evaluate
 from moderation.cli.ingest import ingest
+from moderation.cli.score import score
+from moderation.cli.train import train
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,11 +22,12 @@ def cli() -> None:
 
     \b
     Example:
-        moderation ingest seeds/ -o comments.jsonl
+        moderation score seeds/ -o scored.jsonl
     """
 
 
-cli.add_command(ingest)
+for command in (ingest, score, evaluate, train):
+    cli.add_command(command)
 
 
 def main() -> None:

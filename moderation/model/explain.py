@@ -57,14 +57,16 @@ def explain(text: str, weights: np.ndarray, *, top: int = 3, min_weight: float =
         np.add.at(pull, owner[1:], bigram_pull)
     scale = 1.0 / np.sqrt(2 * len(all_hashes) - 1)  # the row norm the classifier applied
     pull *= scale
+    # a unit belongs in a highlight when it pulls at least a quarter as hard as the strongest one
+    cutoff = max(min_weight / 4, 0.25 * float(pull.max()))
     phrases: list[tuple[float, int, int]] = []
     i = 0
     while i < len(units):
-        if pull[i] <= 0:
+        if pull[i] < cutoff:
             i += 1
             continue
         j, total = i, 0.0
-        while j < len(units) and pull[j] > 0:
+        while j < len(units) and pull[j] >= cutoff:
             total += pull[j]
             j += 1
         phrases.append((total, units[i][0], units[j - 1][1]))

@@ -19,5 +19,5 @@ def test_bad_overrides_are_clear_errors(bad: str) -> None:
 def test_bad_toml_names_the_file(tmp_path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[thresholds\n")
-    with pytest.raises(InputError, match="bad.toml"):
+    with pytest.raises(InputError, match=r"bad\.toml"):
         load_thresholds(config)

@@ -1,0 +1,127 @@
+"""``moderation score``: one scored record per input comment, in input order, streamed."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from moderation.cli.common import InputSession, input_options, output_stream, reports_errors
+from moderation.config import load_thresholds
+from moderation.records import ScoredComment
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def model_options(fn: F) -> F:
+    """--model / --trust-model, shared by every command that loads a model."""
+    fn = click.option(
+        "--trust-model",
+        is_flag=True,
+        help="Load the --model file even if it is not listed as trusted. Model files are pickles: loading one "
+        "runs code, so only use files you made or whose source you trust.",
+    )(fn)
+    return click.option(
+        "--model",
+        "model_path",
+        type=click.Path(exists=True, dir_okay=False),
+        help="A trusted model file made by `moderation train` (default: the model shipped with the package).",
+    )(fn)
+
+
+def threshold_options(fn: F) -> F:
+    fn = click.option(
+        "--config",
+        type=click.Path(exists=True, dir_okay=False),
+        help="TOML file with a [thresholds] table (label = value) overriding the model's thresholds.",
+    )(fn)
+    return click.option(
+        "--threshold",
+        "threshold_overrides",
+        multiple=True,
+        metavar="LABEL=VALUE",
+        help="Flag LABEL at or above VALUE instead of the model's threshold (repeatable).",
+    )(fn)
+
+
+class Progress:
+    """A comment counter on stderr, only when stderr is a terminal; stdout stays pure data."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.count = 0
+        self.started = time.perf_counter()
+        self._shown = 0.0
+
+    def step(self, n: int = 1) -> None:
+        self.count += n
+        now = time.perf_counter()
+        if self.enabled and now - self._shown > 0.2:
+            self._shown = now
+            rate = self.count / max(now - self.started, 1e-9)
+            click.echo(f"\rscored {self.count:,} comments ({rate:,.0f}/s)", err=True, nl=False)
+
+    def close(self) -> None:
+        if self.enabled and self.count:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+
+
+def scored_stream(session: InputSession, model: Any, thresholds: dict[str, float]) -> Iterator[ScoredComment]:
+    from moderation.scoring import Scorer
+
+    yield from Scorer(model, thresholds).score(session.records())
+
+
+@click.command()
+@input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
+@model_options
+@threshold_options
+@reports_errors
+def score(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    articles: str | None,
+    encoding: str,
+    skip_invalid: bool,
+    rejects: str | None,
+    output: str | None,
+    model_path: str | None,
+    trust_model: bool,
+    config: str | None,
+    threshold_overrides: tuple[str, ...],
+) -> None:
+    """Score every comment for abuse, conspiracy and off-topic; write one JSON object per comment.
+
+    Each record: id, article_id, author, text, scores (probability per label), flags (labels at or
+    above threshold), evidence (the phrases behind each flag, as character spans into text), notes
+    (e.g. when relevance could not be judged for lack of an article), source and model_version.
+
+    \b
+    Examples:
+        moderation score seeds/
+        moderation score export.csv --articles articles.jsonl -o scored.jsonl
+        moderation score dump.jsonl --threshold abuse=0.8 --skip-invalid
+    """
+    from moderation.model import load_model
+
+    thresholds = load_thresholds(config, threshold_overrides)
+    model = load_model(model_path, trusted=trust_model)
+    session = InputSession(
+        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
+    )
+    progress = Progress()
+    flagged = 0
+    with output_stream(output) as out:
+        try:
+            for scored in scored_stream(session, model, thresholds):
+                out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
+                flagged += bool(scored.flags)
+                progress.step()
+        finally:
+            progress.close()
+    click.echo(session.summary("scored") + f"; flagged {flagged}", err=True)

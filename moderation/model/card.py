@@ -1,0 +1,98 @@
+"""The model card: what a model was trained on, under which licenses, how good it is, and its limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LIMITS = """\
+- Trained on English comments only (Canadian news, US tweets, Reddit, YouTube, a Qatar forum); other
+  languages get low, meaningless scores.
+- Word features: sarcasm, quoted abuse ("he called me an idiot") and context-dependent insults are
+  misread; a comment reporting abuse can score as abuse.
+- Conspiracy training data is mostly Reddit and Telegram; news-comment conspiracy talk phrased in
+  ordinary words ("the election was stolen") is caught less often than the vocabulary of the movements.
+- Off-topic relevance compares words: a relevant comment that shares no words with its article or
+  thread ("Well said.") can score as off-topic, which is why short comments with no content words are
+  not judged on relevance. Without article text, parent or other comments, only spam is scored.
+- Thresholds are set for a precision target on validation data from the training corpora; a site with
+  a different mix of comments should check them with `moderation evaluate` on its own labeled sample.
+"""
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def render(sidecar: dict[str, Any]) -> str:
+    lines = [
+        f"# Model card: {sidecar['version']}",
+        "",
+        f"Made {sidecar['created_at']} with scikit-learn {sidecar['libraries']['scikit-learn']} by "
+        f"`{sidecar.get('command', 'moderation train')}`.",
+        "",
+        "## What it does",
+        "",
+        "Scores a reader comment with a probability per label: **abuse**, **conspiracy** and **off_topic**.",
+        "abuse and conspiracy are calibrated linear heads over hashed word unigrams and bigrams of the",
+        "normalised text (case, look-alike letters, leet, spelled-out and repeated letters, invisible characters",
+        "folded away). off_topic is either spam (a third linear head) or irrelevance (word-overlap signals",
+        "against the article, the parent comment and the rest of the thread, fed to a small gradient-boosted",
+        "classifier), combined as 1 - (1 - spam)(1 - irrelevant).",
+        "",
+        "## Thresholds",
+        "",
+        "Chosen on validation splits as the lowest score reaching the precision target (best F1 when none does).",
+        "",
+        "| label | threshold | precision target |",
+        "|---|---|---|",
+    ]
+    targets = sidecar.get("precision_targets", {})
+    for label, value in sidecar["thresholds"].items():
+        lines.append(f"| {label} | {value:.3f} | {_fmt(targets.get(label))} |")
+    lines += [
+        "",
+        "## Training data",
+        "",
+        "Splits are by article, video, question or post, never by row. Globe and Mail comments that appear in",
+        "more than one corpus were deduplicated before splitting.",
+        "",
+        "| corpus | examples | repaired | dropped | license | commercial use |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in sidecar.get("data", []):
+        lines.append(
+            f"| {c['name']} ({c['folder']}) | {c['examples']} | {c['repaired']} | {c['dropped']} | {c['license']} | "
+            f"{'yes' if c['commercial_use'] else 'no'} |"
+        )
+    restricted = [c["name"] for c in sidecar.get("data", []) if not c["commercial_use"]]
+    if restricted:
+        lines += [
+            "",
+            f"**Licensing:** this model was trained on data whose licenses do not allow commercial use "
+            f"({', '.join(restricted)}). Use it for research and evaluation, or retrain without those corpora "
+            "(`moderation train --exclude NAME`) before commercial deployment.",
+        ]
+    lines += ["", "## Quality on held-out data", ""]
+    lines += [
+        "Measured by `moderation evaluate` on the test files `moderation train` writes to its `--eval-dir`;",
+        "the model never trained or tuned on them.",
+        "",
+        "| test file | label | n | positives | ROC-AUC | AP | precision | recall | F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, per_label in sidecar.get("metrics", {}).get("heldout", {}).items():
+        for label, m in per_label.items():
+            lines.append(
+                f"| {name} | {label} | {m['n']} | {m['positives']} | {_fmt(m['roc_auc'])} | "
+                f"{_fmt(m['average_precision'])} | {_fmt(m['precision'])} | {_fmt(m['recall'])} | {_fmt(m['f1'])} |"
+            )
+    other = {k: v for k, v in sidecar.get("metrics", {}).items() if k != "heldout"}
+    if other:
+        lines += ["", "Other figures:", ""]
+        lines += [f"- {k}: {_fmt(v)}" for k, v in other.items()]
+    lines += ["", "## Known limits", "", LIMITS]
+    return "\n".join(lines)

@@ -1,0 +1,69 @@
+"""Scoring a stream of ingested records in batches, in input order, with bounded memory.
+
+Comments of one article are each other's thread (what relevance compares a comment with), so batches are
+cut between runs of comments of the same article, never inside one unless it is longer than ``max_batch``.
+Batches depend only on the input order, so the same input always gets the same scores.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from moderation.records import Article, Comment, Record, ScoredComment
+
+MIN_BATCH = 1000
+MAX_BATCH = 5000
+RECENT_PARENTS = 20000
+
+
+def batches(
+    records: Iterable[Record], min_batch: int = MIN_BATCH, max_batch: int = MAX_BATCH
+) -> Iterator[list[Comment]]:
+    """Comments grouped into batches made of whole article runs (articles and rejects are skipped)."""
+    batch: list[Comment] = []
+    run_article: object = object()
+    for record in records:
+        if not isinstance(record, Comment):
+            continue
+        new_run = record.article_id != run_article
+        if batch and ((new_run and len(batch) >= min_batch) or len(batch) >= max_batch):
+            yield batch
+            batch = []
+        run_article = record.article_id
+        batch.append(record)
+    if batch:
+        yield batch
+
+
+class Scorer:
+    """Feeds records through a model, remembering articles and recent comments for context."""
+
+    def __init__(self, model: Any, thresholds: Mapping[str, float] | None = None, explain: bool = True) -> None:
+        self.model = model
+        self.thresholds = dict(thresholds or {})
+        self.explain = explain
+        self.articles: dict[str, Article] = {}
+        self._recent: OrderedDict[str, Comment] = OrderedDict()
+
+    def _remember(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            if isinstance(record, Article):
+                self.articles[record.id] = record
+            yield record
+
+    def score_batch(self, batch: list[Comment]) -> list[ScoredComment]:
+        wanted = {c.parent_id for c in batch if c.parent_id}
+        parents = {pid: self._recent[pid] for pid in wanted if pid in self._recent}
+        scored = self.model.score(batch, self.articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
+        for comment in batch:
+            self._recent[comment.id] = comment
+            self._recent.move_to_end(comment.id)
+        while len(self._recent) > RECENT_PARENTS:
+            self._recent.popitem(last=False)
+        return scored
+
+    def score(self, records: Iterable[Record]) -> Iterator[ScoredComment]:
+        for batch in batches(self._remember(records)):
+            yield from self.score_batch(batch)

@@ -1,0 +1,46 @@
+"""A tiny but real model, fitted in a second on toy comments, for tests that must not depend on training data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from moderation.model.classifier import HEADS, Model, Platt
+from moderation.model.features import featurize
+from moderation.model.relevance import N_SIGNALS, DocumentFrequency
+
+TOY = {
+    "abuse": (["you are an idiot", "shut up moron", "what a stupid fool"], ["thanks for the article", "good point"]),
+    "conspiracy": (["the vaccine is a plot by the elites", "chemtrails control us"], ["the budget passed", "nice"]),
+    "spam": (["check out my channel subscribe", "free money click here"], ["i disagree with the mayor", "agreed"]),
+}
+
+
+def build_tiny_model() -> Model:
+    n = featurize(["x"]).X.shape[1]
+    weights = np.zeros((n, len(HEADS)), dtype=np.float32)
+    bias = np.zeros(len(HEADS))
+    for k, head in enumerate(HEADS):
+        pos, neg = TOY[head]
+        X = featurize(pos + neg).X
+        clf = LogisticRegression(C=100).fit(X, [1] * len(pos) + [0] * len(neg))
+        weights[:, k] = clf.coef_.ravel()
+        bias[k] = clf.intercept_[0]
+    rng = np.random.default_rng(0)
+    signals = rng.random((40, N_SIGNALS))
+    relevance = LogisticRegression().fit(signals, (signals[:, 0] < 0.3).astype(int))  # low overlap: off topic
+    return Model(
+        weights=weights.astype(np.float16),
+        bias=bias,
+        calibration={h: Platt() for h in HEADS},
+        relevance=relevance,
+        document_frequency=DocumentFrequency(counts={}, n_docs=100),
+        thresholds={"abuse": 0.5, "conspiracy": 0.5, "off_topic": 0.5},
+        version="tiny",
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_model() -> Model:
+    return build_tiny_model()

@@ -1,0 +1,75 @@
+import json
+
+from click.testing import CliRunner
+
+from moderation.cli import cli
+from moderation.labels import LABELS
+
+
+def test_score_writes_the_output_contract_in_input_order(data_dir) -> None:
+    result = CliRunner().invoke(cli, ["score", str(data_dir / "comments.jsonl")])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    ingested = CliRunner().invoke(cli, ["ingest", str(data_dir / "comments.jsonl")])
+    assert [r["id"] for r in rows] == [json.loads(line)["id"] for line in ingested.stdout.splitlines()]
+    for row in rows:
+        assert {"id", "article_id", "author", "text", "scores", "flags", "evidence"} <= set(row)
+        assert set(row["scores"]) == set(LABELS)
+        assert all(0.0 <= p <= 1.0 for p in row["scores"].values())
+        for label, spans in row["evidence"].items():
+            assert label in row["flags"]
+            for span in spans:
+                assert row["text"][span["start"] : span["end"]] == span["text"]
+    assert "scored" in result.stderr
+
+
+def test_threshold_zero_flags_everything(data_dir) -> None:
+    result = CliRunner().invoke(cli, ["score", str(data_dir / "comments.jsonl"), "--threshold", "abuse=0"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all("abuse" in r["flags"] for r in rows)
+
+
+def test_bad_threshold_and_untrusted_model_are_one_line_errors(data_dir, tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["score", str(data_dir / "comments.jsonl"), "--threshold", "abuse=2"])
+    assert result.exit_code == 1 and "between 0 and 1" in result.stderr and "Traceback" not in result.output
+    fake = tmp_path / "evil.joblib"
+    fake.write_bytes(b"not a pickle")
+    (tmp_path / "evil.json").write_text("{}")
+    result = CliRunner().invoke(cli, ["score", str(data_dir / "comments.jsonl"), "--model", str(fake)])
+    assert result.exit_code == 1 and "not a trusted model" in result.stderr
+
+
+def test_rejected_records_are_accounted_for(tmp_path) -> None:
+    source = tmp_path / "mixed.jsonl"
+    source.write_text('{"id": "1", "text": "fine comment"}\n{"id": "2"}\nnot json\n{"id": "3", "text": "ok"}\n')
+    result = CliRunner().invoke(cli, ["score", str(source), "--skip-invalid", "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 2
+    assert len((tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()) == 2
+    assert "scored 2 comments" in result.stderr and "rejected 2 records" in result.stderr
+
+
+def test_evaluate_prints_per_label_figures(tmp_path) -> None:
+    labeled = tmp_path / "labeled.jsonl"
+    rows = [
+        {"text": "you are a stupid idiot", "abuse": 1},
+        {"text": "what a fucking moron", "abuse": 1},
+        {"text": "thank you for this careful article", "abuse": 0},
+        {"text": "the council meets on tuesday", "abuse": 0, "conspiracy": 0},
+        {"text": "the government hides the truth about chemtrails", "abuse": "", "conspiracy": 1},
+    ]
+    labeled.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = CliRunner().invoke(cli, ["evaluate", str(labeled), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["labels"]
+    assert report["abuse"]["n"] == 4 and report["abuse"]["positives"] == 2
+    assert report["conspiracy"]["n"] == 2
+    table = CliRunner().invoke(cli, ["evaluate", str(labeled)])
+    assert "ROC-AUC" in table.stdout and "abuse" in table.stdout
+
+
+def test_evaluate_rejects_a_bad_label_with_file_and_line(tmp_path) -> None:
+    labeled = tmp_path / "bad.jsonl"
+    labeled.write_text('{"text": "x", "abuse": 1}\n{"text": "y", "abuse": "maybe"}\n')
+    result = CliRunner().invoke(cli, ["evaluate", str(labeled)])
+    assert result.exit_code == 1 and "bad.jsonl:2" in result.stderr
