@@ -6,7 +6,7 @@ and a 0/1/empty column per label (``abuse``, ``conspiracy``, ``off_topic``); emp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,18 +68,39 @@ def read_labeled(path: str, encoding: str = "utf-8") -> LabeledFile:
     return out
 
 
-def evaluate(model: Any, labeled: LabeledFile, thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
-    """Per-label metrics over the annotated rows, at the model's (or the given) thresholds."""
-    limits = {**model.thresholds, **(thresholds or {})}
+def gold_and_scores(
+    model: Any, labeled: LabeledFile, thresholds: Mapping[str, float] | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per label, the gold labels and the model's scores of the rows annotated for it."""
     ys: dict[str, list[int]] = {label: [] for label in LABELS}
     ps: dict[str, list[float]] = {label: [] for label in LABELS}
-    for scored in Scorer(model, limits, explain=False).score(iter(labeled.records)):
+    for scored in Scorer(model, thresholds, explain=False).score(iter(labeled.records)):
         for label, y in labeled.gold.get(scored.comment.id, {}).items():
             ys[label].append(y)
             ps[label].append(scored.scores[label])
+    return {label: (np.array(ys[label]), np.array(ps[label])) for label in LABELS if ys[label]}
+
+
+def evaluate(model: Any, labeled: LabeledFile, thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
+    """Per-label metrics over the annotated rows, at the model's (or the given) thresholds."""
+    limits = {**model.thresholds, **(thresholds or {})}
     return {
-        label: label_metrics(np.array(ys[label]), np.array(ps[label]), limits[label]) for label in LABELS if ys[label]
+        label: label_metrics(y, p, limits[label]) for label, (y, p) in gold_and_scores(model, labeled, limits).items()
     }
+
+
+def labeled_from_rows(rows: Iterable[Mapping[str, Any]], name: str = "<rows>") -> LabeledFile:
+    """A labeled set from in-memory rows shaped like an evaluation file's (used at training time)."""
+    reader = RowReader(name)
+    out = LabeledFile()
+    for line, row in enumerate(rows, 1):
+        columns = _resolve(row.keys(), COMMENT_FIELDS)
+        records = reader.records(row, columns, line)
+        out.records.extend(r for r in records if isinstance(r, Article | Comment))
+        comment = records[-1]
+        if isinstance(comment, Comment):
+            out.gold[comment.id] = {k: int(row[k]) for k in LABELS if row.get(k) is not None}
+    return out
 
 
 def format_report(results: Mapping[str, Mapping[str, Any]]) -> Iterator[str]:

@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 
 from moderation.labels import LABELS
-from moderation.model.explain import explain
+from moderation.model.explain import Unit, explain, units_of
 from moderation.model.features import featurize
-from moderation.model.relevance import DocumentFrequency, Thread, signals
+from moderation.model.relevance import DocumentFrequency, batch_signals, content_hashes
 from moderation.records import Article, Comment, Evidence, ScoredComment
 
 HEADS = ("abuse", "conspiracy", "spam")
+OFF_TOPIC_PRIOR = 0.15
+"""Share of comments in a thread assumed to be off topic; relevance pairs are trained 50/50."""
 NO_CONTEXT_NOTE = "off_topic: no article, parent or thread to compare with; relevance not judged, spam only"
 
 
@@ -56,6 +58,7 @@ class Model:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_dense"] = None
+        state.pop("_article_cache", None)
         return state
 
     @property
@@ -70,7 +73,10 @@ class Model:
         return {h: self.calibration[h](raw[:, i]) for i, h in enumerate(HEADS)}, batch
 
     def irrelevance(self, rows: np.ndarray) -> np.ndarray:
-        return self.relevance.predict_proba(rows)[:, 1]
+        """P(off topic | signals), moved from the 50/50 of the training pairs to ``OFF_TOPIC_PRIOR``."""
+        p = np.clip(self.relevance.predict_proba(rows)[:, 1], 1e-6, 1 - 1e-6)
+        odds = p / (1 - p) * (OFF_TOPIC_PRIOR / (1 - OFF_TOPIC_PRIOR))
+        return odds / (1 + odds)
 
     def score(
         self,
@@ -87,49 +93,83 @@ class Model:
         articles = articles or {}
         limits = {**self.thresholds, **(thresholds or {})}
         probs, batch = self.head_probabilities([c.text for c in comments])
-        word_sets = [set(h.tolist()) for h in batch.hashes]
-        by_id = {c.id: words for c, words in zip(comments, word_sets, strict=True)}
-        threads: dict[str, Thread] = {}
-        for comment, words in zip(comments, word_sets, strict=True):
-            key = comment.article_id or ""
-            if key not in threads:
+        words = list(batch.hashes)
+        index_of = {c.id: i for i, c in enumerate(comments)}
+        thread_of: list[int] = []
+        article_words: list[set[int]] = []
+        thread_ids: dict[str, int] = {}
+        for comment in comments:
+            key = comment.article_id
+            if key is None or key not in thread_ids:
                 article = articles.get(key) if key else None
-                threads[key] = Thread.build(article.context if article else "", ())
-            if key:
-                threads[key].add(words)
-        rows, judged = [], []
-        for i, comment in enumerate(comments):
-            thread = threads[comment.article_id or ""]
-            parent_words = by_id.get(comment.parent_id or "")
-            if parent_words is None and parents and comment.parent_id in parents:
-                parent_words = set(featurize([parents[comment.parent_id].text]).hashes[0].tolist())
-            if thread.has_context or parent_words:
-                rows.append(signals(word_sets[i], thread, parent_words, self.document_frequency))
-                judged.append(i)
+                article_words.append(self.article_words(article))
+                if key is not None:
+                    thread_ids[key] = len(article_words) - 1
+            thread_of.append(thread_ids[key] if key is not None else len(article_words) - 1)
+        parent_of = [index_of.get(c.parent_id, -1) if c.parent_id else -1 for c in comments]
+        known_parents = parents or {}
+        outside = [c.parent_id for c in comments if c.parent_id not in index_of and c.parent_id in known_parents]
+        if outside:  # parents from earlier batches join as extra rows, each alone in its own thread
+            extra = featurize([known_parents[pid].text for pid in dict.fromkeys(outside)]).hashes
+            for pid, hashes in zip(dict.fromkeys(outside), extra, strict=True):
+                index_of[pid] = len(words)
+                words.append(hashes)
+                article_words.append(set())
+                thread_of.append(len(article_words) - 1)
+                parent_of.append(-1)
+            parent_of[: len(comments)] = [index_of.get(c.parent_id, -1) if c.parent_id else -1 for c in comments]
+        sizes = np.bincount(thread_of)
+        judged = [
+            i
+            for i in range(len(comments))
+            if article_words[thread_of[i]] or sizes[thread_of[i]] > 1 or parent_of[i] >= 0
+        ]
         irrelevant = np.zeros(len(comments))
-        if rows:
-            irrelevant[judged] = self.irrelevance(np.vstack(rows))
+        if judged:
+            rows = batch_signals(words, thread_of, article_words, parent_of, self.document_frequency)
+            irrelevant[judged] = self.irrelevance(rows[judged])
         off_topic = 1.0 - (1.0 - probs["spam"]) * (1.0 - irrelevant)
         judged_set = set(judged)
         out = []
-        for i, comment in enumerate(comments):
+        all_flags = []
+        for i in range(len(comments)):
             scores = {
                 "abuse": float(probs["abuse"][i]),
                 "conspiracy": float(probs["conspiracy"][i]),
                 "off_topic": float(off_topic[i]),
             }
-            flags = tuple(label for label in LABELS if scores[label] >= limits[label])
-            evidence = self.evidence(comment.text, flags) if explain_flags and flags else {}
+            all_flags.append((scores, tuple(label for label in LABELS if scores[label] >= limits[label])))
+        to_explain = [i for i, (_, flags) in enumerate(all_flags) if flags] if explain_flags else []
+        units = dict(zip(to_explain, units_of([comments[i].text for i in to_explain]), strict=True))
+        for i, comment in enumerate(comments):
+            scores, flags = all_flags[i]
+            evidence = {}
+            if i in units:
+                # off_topic is explained by its spam part only when spam carries it, not when irrelevance does
+                wanted = [f for f in flags if f != "off_topic" or probs["spam"][i] >= 0.5 * limits["off_topic"]]
+                evidence = self.evidence(comment.text, wanted, units[i])
             notes = () if i in judged_set else (NO_CONTEXT_NOTE,)
             out.append(ScoredComment(comment, scores, flags, evidence, notes, self.version))
         return out
 
-    def evidence(self, text: str, labels: Sequence[str]) -> dict[str, list[Evidence]]:
-        """Phrases behind each given label (off_topic is explained by its spam part, when it has one)."""
+    def article_words(self, article: Article | None) -> set[int]:
+        """An article's word hashes, remembered across batches (articles have many comments)."""
+        if article is None or not article.context:
+            return set()
+        cache = self.__dict__.setdefault("_article_cache", {})
+        key = (article.id, hash(article.context))
+        if key not in cache:
+            if len(cache) > 10000:
+                cache.clear()
+            cache[key] = content_hashes(article.context)
+        return cache[key]
+
+    def evidence(self, text: str, labels: Sequence[str], units: list[Unit] | None = None) -> dict[str, list[Evidence]]:
+        """Phrases behind each given label (off_topic is explained by its spam part)."""
         out = {}
         for label in labels:
             head = "spam" if label == "off_topic" else label
-            spans = explain(text, self.dense_weights[:, HEADS.index(head)])
+            spans = explain(text, self.dense_weights[:, HEADS.index(head)], units=units)
             if spans:
                 out[label] = spans
         return out

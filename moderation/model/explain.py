@@ -9,11 +9,12 @@ and adjacent units that push the same way are merged into one phrase.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
 from moderation.model.features import _MASK, bigram_columns, word_hashes
-from moderation.model.normalise import normalise, tokens
+from moderation.model.normalise import normalise_many, tokens
 from moderation.records import Evidence
 
 _UNIT = re.compile(
@@ -33,18 +34,37 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start + left, end - right
 
 
-def explain(text: str, weights: np.ndarray, *, top: int = 3, min_weight: float = 0.05) -> list[Evidence]:
+Unit = tuple[int, int, np.ndarray]
+
+
+def units_of(texts: Sequence[str]) -> list[list[Unit]]:
+    """Each text cut into units with the word hashes the classifier reads in them (batched normalisation)."""
+    spans = [[(m.start(), m.end(), m.group()) for m in _UNIT.finditer(text)] for text in texts]
+    normalised = iter(normalise_many([piece for per_text in spans for _, _, piece in per_text]))
+    pieces: list[tuple[int, int, int, list[bytes]]] = []  # (text index, start, end, words)
+    for k, per_text in enumerate(spans):
+        for start, end, piece in per_text:
+            words = tokens(next(normalised))
+            if len(words) == 2 and len(words[0]) == 1 and " " in piece:  # "a f u c k": the article apart
+                pieces.append((k, start, start + 1, words[:1]))
+                start, words = start + 2, words[1:]
+            if words:
+                pieces.append((k, start, end, words))
+    hashes = word_hashes([w for *_, words in pieces for w in words])
+    out: list[list[Unit]] = [[] for _ in texts]
+    at = 0
+    for k, start, end, words in pieces:
+        out[k].append((start, end, hashes[at : at + len(words)]))
+        at += len(words)
+    return out
+
+
+def explain(
+    text: str, weights: np.ndarray, *, top: int = 3, min_weight: float = 0.05, units: list[Unit] | None = None
+) -> list[Evidence]:
     """The phrases with the largest positive pull on a head whose per-column weights are ``weights``."""
-    units: list[tuple[int, int, np.ndarray]] = []
-    for match in _UNIT.finditer(text):
-        words = tokens(normalise(match.group()))
-        start, end = match.start(), match.end()
-        if len(words) == 2 and len(words[0]) == 1 and " " in match.group():  # "a f u c k": the article apart
-            units.append((start, start + 1, word_hashes(words[:1])))
-            start = start + 2
-            words = words[1:]
-        if words:
-            units.append((start, end, word_hashes(words)))
+    if units is None:
+        units = units_of([text])[0]
     if not units:
         return []
     pull = np.zeros(len(units))

@@ -63,7 +63,7 @@ _CLASS = bytes(
     else 46
     for c in range(256)
 )  # fmt: skip
-_A, _DIGIT, _SYMBOL, _GAP, _STAR = 97, 48, 36, 32, 42
+_A, _DIGIT, _SYMBOL, _GAP, _STAR, _DOLLAR = 97, 48, 36, 32, 42, 36
 # Token characters: letters, digits and non-ASCII bytes (UTF-8 of other scripts); everything else splits.
 _SEPARATE = bytes(c if (97 <= c <= 122 or 48 <= c <= 57 or c >= 128) else 32 for c in range(256))
 
@@ -136,10 +136,17 @@ def _rewrite_links(text: str) -> str:
     return text
 
 
-def _rewrite_evasions(text: str) -> str:
-    text = _LEET_TOKEN.sub(_deleet, text)
-    text = _SPACED.sub(_unspace, text)
-    return _REPEATED_WORD.sub(_unrepeat, text)
+LEET, SPACED, REPEATED = 1, 2, 4
+
+
+def _rewrite_evasions(text: str, kinds: int = LEET | SPACED | REPEATED) -> str:
+    if kinds & LEET:
+        text = _LEET_TOKEN.sub(_deleet, text)
+    if kinds & SPACED:
+        text = _SPACED.sub(_unspace, text)
+    if kinds & REPEATED:
+        text = _REPEATED_WORD.sub(_unrepeat, text)
+    return text
 
 
 def normalise(text: str) -> str:
@@ -148,48 +155,55 @@ def normalise(text: str) -> str:
 
 
 def _needs_rewrite(texts: list[str]) -> np.ndarray:
-    """Which texts may hold leet, spelled-out letters or repeats, found for the whole batch at once.
+    """Which rewrites (LEET, SPACED, REPEATED bits) each text may need, found for the whole batch at once.
 
     A superset test: a text flagged here that needs nothing comes out unchanged from the rewrite, so only
     missing one would matter; the tests compare against `normalise` to keep it that way.
     """
+    kinds = np.zeros(len(texts), dtype=np.int64)
     joined = ("\n" + "\n".join(texts)).encode("utf-8", "surrogatepass")  # every text has a left neighbour
     raw = np.frombuffer(joined, dtype=np.uint8)
     cls = np.frombuffer(joined.translate(_CLASS), dtype=np.uint8)
     n = len(raw)
-    hits = np.zeros(n, dtype=bool)  # marks the middle character of each suspicious window
+    hits = {kind: np.zeros(n, dtype=bool) for kind in (LEET, SPACED, REPEATED)}  # middle of each window
     if n >= 3:
         a, b, c = cls[:-2], cls[1:-1], cls[2:]
         letter_a, letter_c = a == _A, c == _A
         odd_b = (b == _SYMBOL) | (b == _DIGIT)
-        hits[1 : n - 1] |= letter_a & odd_b & letter_c  # sh1t, b!tch, f*ck
-        hits[1 : n - 1] |= (a != _A) & (a != _DIGIT) & (b == _SYMBOL) & letter_c  # @ss, $hit
-        hits[1 : n - 1] |= letter_a & (b == _SYMBOL) & (c == _SYMBOL)  # a$$, sh**
-        hits[1 : n - 1] |= letter_a & (raw[1:-1] == _STAR)  # f*
-        hits[1 : n - 1] |= (raw[:-2] == raw[1:-1]) & (raw[1:-1] == raw[2:]) & letter_a  # fuuuck
+        masked = (raw[1:-1] == _STAR) | (raw[1:-1] == _DOLLAR)
+        leet = hits[LEET][1 : n - 1]
+        leet |= letter_a & odd_b & letter_c  # sh1t, b!tch, f*ck
+        leet |= (a != _A) & (a != _DIGIT) & (b == _SYMBOL) & letter_c  # @ss, $hit
+        leet |= letter_a & masked & (raw[2:] == raw[1:-1])  # a$$, sh**
+        leet |= letter_a & (raw[1:-1] == _STAR)  # f*
+        hits[REPEATED][1 : n - 1] |= (raw[:-2] == raw[1:-1]) & (raw[1:-1] == raw[2:]) & letter_a  # fuuuck
     if n >= 7:
         is_a, gap = cls == _A, cls == _GAP
-        hits[3 : n - 3] |= (  # f u c k: a lone letter, a gap, a lone letter, a gap, a lone letter
+        hits[SPACED][3 : n - 3] |= (  # f u c k: a lone letter, a gap, a lone letter, a gap, a lone letter
             ~is_a[:-6] & is_a[1:-5] & gap[2:-4] & is_a[3:-3] & gap[4:-2] & is_a[5:-1] & ~is_a[6:]
         )
-    if not hits.any():
-        return np.zeros(len(texts), dtype=bool)
+    if not any(h.any() for h in hits.values()):
+        return kinds
     lengths = np.fromiter(
         (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts), dtype=np.int64, count=len(texts)
     )
     starts = np.concatenate(([1], 1 + np.cumsum(lengths)[:-1]))
-    flagged = np.zeros(len(texts), dtype=bool)
-    owners = np.searchsorted(starts, np.flatnonzero(hits), side="right") - 1
-    flagged[owners[owners >= 0]] = True
-    return flagged
+    for kind, where in hits.items():
+        owners = np.searchsorted(starts, np.flatnonzero(where), side="right") - 1
+        kinds[owners[owners >= 0]] |= kind
+    return kinds
 
 
 def normalise_many(texts: list[str]) -> list[str]:
     """`normalise` for a batch: the rare rewrites run only on the texts a vectorised test flags."""
     folded = [_rewrite_links(fold(t)) for t in texts]
     if folded:
-        for i in np.flatnonzero(_needs_rewrite(folded)):
-            folded[i] = _rewrite_evasions(folded[i])
+        kinds = _needs_rewrite(folded)
+        for i in np.flatnonzero(kinds):
+            kind = int(kinds[i])
+            if kind & (LEET | SPACED):  # both can make repeats: Billion$$$ -> billionsss, w w w -> www
+                kind |= REPEATED
+            folded[i] = _rewrite_evasions(folded[i], kind)
     return folded
 
 

@@ -20,8 +20,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from moderation.datasets import Corpus, Example, load_corpora, split_of
+from moderation.evaluation import gold_and_scores, labeled_from_rows
 from moderation.model.classifier import HEADS, Model, Platt
 from moderation.model.features import featurize
+from moderation.model.heldout import off_topic_rows
 from moderation.model.metrics import label_metrics, threshold_for_precision
 from moderation.model.relevance import DocumentFrequency, Thread, signals
 
@@ -30,8 +32,8 @@ TWEETS = ("olid", "davidson")
 PRECISION_TARGET = {"abuse": 0.75, "conspiracy": 0.75, "off_topic": 0.75}
 # Comments from corpora that do not annotate a label, used as presumed negatives for it, at low weight:
 # without them the conspiracy and spam heads never see an ordinary news comment.
-PRESUMED_NEGATIVE_WEIGHT = {"conspiracy": 0.2, "spam": 0.5}
-HEAD_C = {"abuse": 2.0, "conspiracy": 2.0, "spam": 2.0}
+PRESUMED_NEGATIVE_WEIGHT = {"conspiracy": 0.2, "spam": 0.05}
+HEAD_C = {"abuse": 2.0, "conspiracy": 2.0, "spam": 8.0}
 
 Progress = Callable[[str], None]
 
@@ -219,7 +221,15 @@ def train(
     for label in ("abuse", "conspiracy"):
         m = calib_sets[label] & (ts.labels(label) >= 0)
         thresholds[label] = threshold_for_precision(ts.labels(label)[m], valid_probs[label][m], PRECISION_TARGET[label])
-    off_y, off_p = _off_topic_eval(model, ts, "valid", df)
+    # off_topic as it will be scored: threads with a fifth of intruders from other threads, plus YouTube
+    # comments with no context, so the threshold meets its precision at a realistic share of off-topic comments
+    model.thresholds = {**thresholds, "off_topic": 1.0}
+    valid_rows = off_topic_rows([(i, ts.examples[i]) for i in np.flatnonzero(valid_m)], seed=1)
+    valid_rows += [
+        {"id": f"yt{i}", "text": ts.examples[i].text, "off_topic": int(ts.labels("spam")[i])}
+        for i in np.flatnonzero(valid_m & ts.mask(sources=("youtube",)))
+    ]
+    off_y, off_p = gold_and_scores(model, labeled_from_rows(valid_rows))["off_topic"]
     thresholds["off_topic"] = threshold_for_precision(off_y, off_p, PRECISION_TARGET["off_topic"])
     model.thresholds = thresholds
 
@@ -265,15 +275,3 @@ def _probabilities(model: Model, ts: TrainingSet, mask: np.ndarray) -> dict[str,
         full[idx] = model.calibration[head](raw[:, k])
         out[head] = full
     return out
-
-
-def _off_topic_eval(model: Model, ts: TrainingSet, split: str, df: DocumentFrequency):
-    """off_topic as scored in use, on relevance pairs plus YouTube comments (spam or ham, no context)."""
-    rel_X, rel_y, owners = relevance_pairs(ts, split, df, seed=1)
-    probs = _probabilities(model, ts, ts.mask(split=split))
-    irrelevant = model.irrelevance(rel_X)
-    pair_p = 1 - (1 - probs["spam"][owners]) * (1 - irrelevant)
-    yt = ts.mask(split=split, sources=("youtube",)) & (ts.labels("spam") >= 0)
-    y = np.concatenate([rel_y, ts.labels("spam")[yt]])
-    p = np.concatenate([pair_p, probs["spam"][yt]])
-    return y, p

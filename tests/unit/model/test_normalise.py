@@ -61,3 +61,8 @@ def test_batch_normalisation_matches_one_by_one() -> None:
 
 def test_non_latin_words_survive() -> None:
     assert words("中文 评论") == ["中文", "评论"]
+
+
+def test_rewrites_that_make_repeats_are_followed_by_the_repeat_fold() -> None:
+    texts = ["Billion$$$ of dollars", "visit w w w. example", "plain"]
+    assert normalise_many(texts) == [normalise(t) for t in texts]
