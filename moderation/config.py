@@ -50,3 +50,20 @@ def load_thresholds(config: str | Path | None, overrides: Iterable[str] = ()) ->
             raise InputError(f"--threshold expects LABEL=VALUE, got {item!r}", path="command line")
         out.update([_threshold(label.strip(), value.strip(), "command line")])
     return out
+
+
+def load_reasons(config: str | Path | None) -> list[str] | None:
+    """Removal reasons from the config's ``[review] reasons = [...]``, or None for the defaults."""
+    if config is None:
+        return None
+    path = Path(config)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise InputError(f"cannot read config: {err}", path=str(path)) from None
+    reasons = data.get("review", {}).get("reasons")
+    if reasons is None:
+        return None
+    if not isinstance(reasons, list) or not all(isinstance(r, str) and r.strip() for r in reasons) or not reasons:
+        raise InputError("[review] reasons must be a non-empty list of strings", path=str(path))
+    return [r.strip() for r in reasons]

@@ -9,8 +9,10 @@ from __future__ import annotations
 import click
 
 from moderation.cli.common import package_version
+from moderation.cli.decisions import decisions
 from moderation.cli.evaluate import evaluate
 from moderation.cli.ingest import ingest
+from moderation.cli.review import review
 from moderation.cli.score import score
 from moderation.cli.train import train
 
@@ -26,7 +28,7 @@ def cli() -> None:
     """
 
 
-for command in (ingest, score, evaluate, train):
+for command in (ingest, score, review, decisions, evaluate, train):
     cli.add_command(command)
 
 

@@ -207,7 +207,9 @@ def batch_signals(
     top_n = np.bincount(ranked_doc[top], minlength=n)
     lift_n = np.bincount(doc[has_lift], minlength=n)
     strong = np.bincount(doc[has_lift & (lifts > LIFT_STRONG)], minlength=n)
-    shared = np.bincount(doc[has_lift & (in_thread_counts > 1)], weights=idf[has_lift & (in_thread_counts > 1)], minlength=n)
+    shared = np.bincount(
+        doc[has_lift & (in_thread_counts > 1)], weights=idf[has_lift & (in_thread_counts > 1)], minlength=n
+    )
     lift_sum = np.bincount(doc[has_lift], weights=lifts[has_lift], minlength=n)
     has_words = lengths > 0
     judged = idf_total > 0

@@ -1,0 +1,92 @@
+"""``moderation review``: the moderation queue in the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from moderation.cli.common import InputSession, ReportedError, input_options, reports_errors
+from moderation.cli.score import model_options, threshold_options
+
+DEFAULT_DB = "moderation.db"
+
+
+@click.command()
+@input_options
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite file the decisions are saved to (created if missing; share it between moderators).",
+)
+@click.option("--moderator", default=None, help="Your name in the decisions log (default: your login name).")
+@model_options
+@threshold_options
+@reports_errors
+def review(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    articles: str | None,
+    encoding: str,
+    skip_invalid: bool,
+    rejects: str | None,
+    db: str,
+    moderator: str | None,
+    model_path: str | None,
+    trust_model: bool,
+    config: str | None,
+    threshold_overrides: tuple[str, ...],
+) -> None:
+    """Review scored comments in a keyboard-driven queue; each decision is saved as it is made.
+
+    Comments come highest risk first. Press ? in the app for every key. Reopening the same
+    sources with the same --db resumes where you left off; two moderators can share one --db.
+    A [review] reasons = [...] list in the --config file replaces the removal reasons.
+
+    \b
+    Examples:
+        moderation review seeds/
+        moderation review export.jsonl --db /srv/moderation/decisions.db --moderator ana
+    """
+    import getpass
+
+    from moderation.config import load_reasons, load_thresholds
+    from moderation.model import load_model
+    from moderation.scoring import Scorer
+    from moderation.store import Store
+    from moderation.tui.app import DEFAULT_REASONS, Loaded, ReviewApp
+
+    thresholds = load_thresholds(config, threshold_overrides)
+    reasons = load_reasons(config) or list(DEFAULT_REASONS)
+    model = load_model(model_path, trusted=trust_model)
+    session = InputSession(
+        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=None
+    )
+    failure: list[str] = []
+
+    def load(progress: Callable[[int], None]) -> Loaded:
+        scorer = Scorer(model, thresholds)
+        scored = []
+        try:
+            for item in scorer.score(session.records()):
+                scored.append(item)
+                if len(scored) % 500 == 0:
+                    progress(len(scored))
+        except Exception as err:
+            failure.append(str(err))
+            raise
+        return Loaded(
+            scored=scored,
+            articles=scorer.articles,
+            thresholds={**model.thresholds, **thresholds},
+            model_version=model.version,
+            summary=session.summary("scored"),
+        )
+
+    with Store(db, moderator=moderator or getpass.getuser()) as store:
+        ReviewApp(load, store, reasons).run()
+    if failure:
+        raise ReportedError(failure[0])
+    click.echo(session.summary("reviewed"), err=True)

@@ -1,0 +1,1 @@
+"""The moderators' terminal UI (Textual). Import only when reviewing; the rest of the package never needs it."""

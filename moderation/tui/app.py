@@ -1,0 +1,487 @@
+"""The review app: a keyboard-first queue over scored comments, deciding straight into the store."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
+
+from moderation.errors import StoreError
+from moderation.labels import LABEL_TITLES, LABELS
+from moderation.queue import SORT_TITLES, ReviewQueue
+from moderation.records import Article, ScoredComment
+from moderation.store import Store
+from moderation.tui.screens import ChoiceScreen, ConfirmScreen, HelpScreen, SearchScreen
+from moderation.tui.widgets import CommentText, ContextView, ScoreBars, snippet
+
+DEFAULT_REASONS = ("insult or harassment", "hate or slur", "threat", "obscenity", "conspiracy theory", "spam",
+                   "off topic", "other")  # fmt: skip
+STATE_MARKS = {"pending": " ", "approved": "✓", "removed": "✗", "escalated": "!"}
+
+
+@dataclass
+class Loaded:
+    """What the loader hands the app once scoring is done."""
+
+    scored: list[ScoredComment]
+    articles: Mapping[str, Article] = field(default_factory=dict)
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    model_version: str | None = None
+    summary: str = ""
+
+
+Loader = Callable[[Callable[[int], None]], Loaded]
+
+
+class ReviewApp(App[None]):
+    """Clear a moderation queue with the keyboard; every decision is saved the moment it is made."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "moderation review"
+    BINDINGS = [
+        Binding("a", "decide('approve')", "Approve"),
+        Binding("r", "decide('remove')", "Remove"),
+        Binding("e", "decide('escalate')", "Escalate"),
+        Binding("R", "decide_with_reason('remove')", "Remove+reason", show=False),
+        Binding("E", "decide_with_reason('escalate')", "Escalate+reason", show=False),
+        Binding("1", "toggle_label(0)", "Abuse", show=False),
+        Binding("2", "toggle_label(1)", "Conspiracy", show=False),
+        Binding("3", "toggle_label(2)", "Off-topic", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("j", "move(1)", "Next", show=False),
+        Binding("k", "move(-1)", "Previous", show=False),
+        Binding("n", "next_pending", "Next pending"),
+        Binding("space", "select", "Select", show=False),
+        Binding("asterisk", "select_all", "Select all", show=False),
+        Binding("b", "bulk", "Bulk"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "cycle_label", "Label filter"),
+        Binding("t", "cycle_state", "State filter"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("o", "only_author", "Author only", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+    HELP = [
+        ("a", "approve the comment"),
+        ("r / R", "remove it (R: pick a reason first)"),
+        ("e / E", "escalate it to a senior (E: with a reason)"),
+        ("1 2 3", "correct the labels before deciding: abuse, conspiracy, off-topic"),
+        ("u", "undo your last decision (a whole bulk decision at once)"),
+        ("↓ ↑ / j k", "next / previous comment"),
+        ("n", "jump to the next pending comment"),
+        ("space", "select or unselect the comment"),
+        ("*", "select every comment the filters show"),
+        ("b", "decide all selected comments at once (asks first)"),
+        ("/", "search comment text and authors as you type"),
+        ("f", "filter by label: all, abuse, conspiracy, off-topic, unflagged"),
+        ("t", "filter by state: pending, all, approved, removed, escalated"),
+        ("s", "sort: highest risk, most uncertain, newest, by article"),
+        ("o", "show only this author's comments (again: everyone)"),
+        ("?", "this help"),
+        ("q", "quit (every decision is already saved)"),
+    ]
+
+    def __init__(self, loader: Loader, store: Store, reasons: Sequence[str] = DEFAULT_REASONS) -> None:
+        super().__init__()
+        self.loader = loader
+        self.store = store
+        self.reasons = list(reasons)
+        self.queue: ReviewQueue | None = None
+        self.loaded: Loaded | None = None
+        self.corrections: dict[str, set[str]] = {}
+        self._rows_key: list[str] = []
+
+    # ------------------------------------------------------------------ layout and loading
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="status")
+        with Horizontal(id="loading"):
+            yield Label("Scoring comments…", id="loading-label")
+            yield ProgressBar(id="progress", show_eta=False)
+        with Horizontal(id="main"):
+            yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="detail"):
+                yield CommentText(id="comment")
+                yield ScoreBars(id="scores")
+                yield ContextView(id="context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#main").display = False
+        table = self.query_one("#queue", DataTable)
+        table.add_column(" ", key="sel", width=1)
+        table.add_column(" ", key="state", width=1)
+        table.add_column("risk", key="risk", width=5)
+        table.add_column("flags", key="flags", width=6)
+        table.add_column("author", key="author", width=14)
+        table.add_column("comment", key="text")
+        self.run_worker(self._load, thread=True, name="scoring", exclusive=True)
+
+    def _load(self) -> None:
+        try:
+            loaded = self.loader(lambda n: self.call_from_thread(self._progress, n))
+        except Exception as err:  # shown to the moderator, not as a traceback
+            self.call_from_thread(self._failed, str(err))
+            return
+        self.call_from_thread(self._on_loaded, loaded)
+
+    def _progress(self, n: int) -> None:
+        self.query_one("#loading-label", Label).update(f"Scoring comments… {n:,}")
+        self.query_one("#progress", ProgressBar).advance(0)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#loading-label", Label).update(Text(f"Could not load the queue: {message}", style="bold red"))
+
+    def _on_loaded(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        titles = {k: a.title for k, a in loaded.articles.items()}
+        self.queue = ReviewQueue(loaded.scored, loaded.thresholds, titles)
+        try:
+            self.store.remember(loaded.scored, titles)
+        except StoreError as err:
+            self._read_only(err)
+        for comment_id, decision in self.store.current(self.queue.index).items():
+            self.queue.mark(comment_id, decision.action)
+        self.queue.set_hidden(self.store.claimed_by_others())
+        self.queue.refresh()
+        self.query_one("#loading").display = False
+        self.query_one("#main").display = True
+        self.sub_title = loaded.summary
+        self._rebuild()
+        self.query_one("#queue", DataTable).focus()
+        self.set_interval(5.0, self._refresh_claims)
+
+    # ------------------------------------------------------------------ drawing
+
+    def _row(self, i: int) -> list[Text]:
+        assert self.queue is not None
+        s = self.queue.items[i]
+        flags = "".join(LABEL_TITLES[label][0] for label in s.flags)
+        return [
+            Text("•" if i in self.queue.selected else " "),
+            Text(STATE_MARKS[self.queue.states[i]]),
+            Text(f"{min(self.queue.risk[i], 9.99):4.2f}"),
+            Text(flags),
+            snippet(s.comment.author or "", 14),
+            snippet(s.comment.text),
+        ]
+
+    def _rebuild(self, keep: str | None = None) -> None:
+        """Refill the table from the queue's view, keeping the cursor on ``keep`` when it is still shown."""
+        assert self.queue is not None
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        self._rows_key = [self.queue.items[i].comment.id for i in self.queue.view]
+        table.add_rows([self._row(i) for i in self.queue.view])
+        if keep is not None and keep in self.queue.index:
+            with contextlib.suppress(ValueError):
+                table.move_cursor(row=self._rows_key.index(keep))
+        self._show_current()
+
+    def _redraw_row(self, comment_id: str) -> None:
+        assert self.queue is not None
+        table = self.query_one("#queue", DataTable)
+        try:
+            row = self._rows_key.index(comment_id)
+        except ValueError:
+            return
+        for column, value in zip(
+            ("sel", "state", "risk", "flags", "author", "text"), self._row(self.queue.index[comment_id]), strict=True
+        ):
+            table.update_cell_at((row, list(table.columns).index(column)), value)
+
+    def current(self) -> ScoredComment | None:
+        if self.queue is None or not self.queue.view:
+            return None
+        table = self.query_one("#queue", DataTable)
+        row = min(table.cursor_row, len(self.queue.view) - 1)
+        return self.queue.items[self.queue.view[row]] if row >= 0 else None
+
+    def _show_current(self) -> None:
+        assert self.queue is not None and self.loaded is not None
+        scored = self.current()
+        self.query_one("#comment", CommentText).show(scored)
+        corrected = sorted(self.corrections.get(scored.comment.id, set(scored.flags))) if scored else []
+        self.query_one("#scores", ScoreBars).show(scored, self.queue.thresholds, corrected)
+        if scored is not None:
+            c = scored.comment
+            article = self.loaded.articles.get(c.article_id or "")
+            lead = " ".join((article.text if article else "").split())[:240]
+            parent_i = self.queue.index.get(c.parent_id or "")
+            parent = self.queue.items[parent_i].comment.text if parent_i is not None else None
+            history = [
+                (self.queue.states[i], self.queue.items[i].comment.text)
+                for i in self.queue.author_comments(c.author, exclude=c.id)
+            ]
+            self.query_one("#context", ContextView).show(
+                scored,
+                article_title=article.title if article else None,
+                article_lead=lead,
+                parent=parent,
+                history=history,
+                model_version=scored.model_version,
+            )
+            self._claim(c.id)
+        else:
+            self.query_one("#context", ContextView).show(None, article_title=None, article_lead="", parent=None,
+                                                         history=(), model_version=None)  # fmt: skip
+        self._status()
+
+    def _status(self) -> None:
+        assert self.queue is not None
+        c = self.queue.counts()
+        f = self.queue.filters
+        flagged = "  ".join(f"{LABEL_TITLES[label]} {c[f'flagged_{label}']}" for label in LABELS)
+        extra = ""
+        if f.search:
+            extra += f"  search “{f.search}”"
+        if f.author:
+            extra += f"  author {f.author}"
+        text = (
+            f"pending {c['pending']}  decided now {self.queue.decided_this_session} "
+            f"({self.queue.rate_per_minute():.1f}/min)  approved {c['approved']} removed {c['removed']} "
+            f"escalated {c['escalated']}  |  flagged: {flagged}  |  showing {c['shown']} of {c['total']}: "
+            f"{f.state}, {f.label}, {SORT_TITLES[self.queue.sort]}{extra}"
+        )
+        if self.queue.selected:
+            text += f"  |  selected {len(self.queue.selected)}"
+        if getattr(self, "_read_only_message", None):
+            text = f"READ-ONLY: {self._read_only_message}  |  " + text
+        self.query_one("#status", Label).update(Text(text))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.queue is not None:
+            self._show_current()
+
+    # ------------------------------------------------------------------ claims and errors
+
+    def _claim(self, comment_id: str) -> None:
+        if getattr(self, "_read_only_message", None):
+            return
+        try:
+            self.store.claim(comment_id)
+        except StoreError as err:
+            self._read_only(err)
+
+    def _refresh_claims(self) -> None:
+        if self.queue is None:
+            return
+        current = self.current()
+        try:
+            others = self.store.claimed_by_others()
+        except StoreError:
+            return
+        if current is not None:
+            others.pop(current.comment.id, None)
+        if self.queue.set_hidden(others):
+            self._rebuild(keep=current.comment.id if current else None)
+
+    def _read_only(self, err: StoreError) -> None:
+        self._read_only_message = str(err)
+        self.notify(str(err), title="Decisions are not being saved", severity="error", timeout=10)
+        if self.queue is not None:
+            self._status()
+
+    # ------------------------------------------------------------------ actions
+
+    def _decide(self, targets: list[ScoredComment], action: str, reason: str | None = None) -> None:
+        assert self.queue is not None
+        if not targets:
+            return
+        if getattr(self, "_read_only_message", None):
+            self.notify("The database cannot be written; nothing was decided.", severity="error")
+            return
+        labels = None
+        if action == "remove" and len(targets) == 1:
+            labels = sorted(self.corrections.get(targets[0].comment.id, set(targets[0].flags)))
+        elif len(targets) == 1 and targets[0].comment.id in self.corrections:
+            labels = sorted(self.corrections[targets[0].comment.id])
+        try:
+            self.store.record_many(
+                [(s.comment.id, s.comment.text) for s in targets],
+                action,
+                labels=labels,
+                reason=reason,
+                model_version=targets[0].model_version,
+            )
+        except StoreError as err:
+            self._read_only(err)
+            return
+        for s in targets:
+            self.queue.mark(s.comment.id, action)
+        self.queue.count_decision(len(targets))
+        self._after_decision([s.comment.id for s in targets])
+
+    def _after_decision(self, decided: list[str]) -> None:
+        """Keep the cursor where the moderator works: on the next comment still shown."""
+        assert self.queue is not None
+        table = self.query_one("#queue", DataTable)
+        row = table.cursor_row
+        follow = None
+        for comment_id in self._rows_key[row + 1 :]:
+            if comment_id not in decided:
+                follow = comment_id
+                break
+        self.queue.selected.clear()
+        self.queue.refresh()
+        if follow is None and self.queue.view:
+            follow = self.queue.items[self.queue.view[min(row, len(self.queue.view) - 1)]].comment.id
+        self._rebuild(keep=follow)
+
+    def action_decide(self, action: str) -> None:
+        scored = self.current()
+        if scored is not None:
+            self._decide([scored], action)
+
+    def action_decide_with_reason(self, action: str) -> None:
+        scored = self.current()
+        if scored is None:
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason is not None:
+                self._decide([scored], action, reason)
+
+        self.push_screen(ChoiceScreen(f"Why {action} this comment?", self.reasons), chosen)
+
+    def action_toggle_label(self, k: int) -> None:
+        scored = self.current()
+        if scored is None:
+            return
+        label = LABELS[k]
+        chosen = self.corrections.setdefault(scored.comment.id, set(scored.flags))
+        chosen.symmetric_difference_update({label})
+        self._show_current()
+
+    def action_undo(self) -> None:
+        assert self.queue is not None
+        try:
+            undone = self.store.undo_last()
+        except StoreError as err:
+            self._read_only(err)
+            return
+        if not undone:
+            self.notify("Nothing of yours to undo.")
+            return
+        standing = self.store.current(d.comment_id for d in undone)
+        for d in undone:
+            self.queue.mark(d.comment_id, standing[d.comment_id].action if d.comment_id in standing else None)
+        self.queue.decided_this_session = max(0, self.queue.decided_this_session - len(undone))
+        self.queue.refresh()
+        self._rebuild(keep=undone[0].comment_id)
+        self.notify(f"Undid {undone[0].action} of {len(undone)} comment(s).")
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#queue", DataTable)
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    def action_next_pending(self) -> None:
+        assert self.queue is not None
+        table = self.query_one("#queue", DataTable)
+        pos = self.queue.next_pending(table.cursor_row)
+        if pos is None:
+            self.notify("No pending comments with these filters.")
+        else:
+            table.move_cursor(row=pos)
+
+    def action_select(self) -> None:
+        scored = self.current()
+        if scored is None or self.queue is None:
+            return
+        i = self.queue.index[scored.comment.id]
+        self.queue.selected.symmetric_difference_update({i})
+        self._redraw_row(scored.comment.id)
+        self.action_move(1)
+        self._status()
+
+    def action_select_all(self) -> None:
+        assert self.queue is not None
+        if set(self.queue.view) <= self.queue.selected:
+            self.queue.selected.clear()
+        else:
+            self.queue.selected = set(self.queue.view)
+        current = self.current()
+        self._rebuild(keep=current.comment.id if current else None)
+
+    def action_bulk(self) -> None:
+        assert self.queue is not None
+        targets = [self.queue.items[i] for i in sorted(self.queue.selected)]
+        if not targets:
+            self.notify("Select comments first: space for one, * for all shown.")
+            return
+
+        def picked(action: str | None) -> None:
+            if action is None:
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._decide(targets, action.split()[0])
+
+            self.push_screen(ConfirmScreen(f"{action.split()[0].capitalize()} {len(targets)} comments?"), confirmed)
+
+        options = ["approve all", "remove all", "escalate all"]
+        self.push_screen(ChoiceScreen(f"Decide {len(targets)} selected comments", options), picked)
+
+    def action_search(self) -> None:
+        assert self.queue is not None
+        before = self.queue.filters.search
+
+        def done(value: str | None) -> None:
+            self.apply_search(before if value is None else value)
+
+        self.push_screen(SearchScreen(before), done)
+
+    def apply_search(self, text: str) -> None:
+        """Filter as the moderator types (called by the search box on every change)."""
+        assert self.queue is not None
+        if text == self.queue.filters.search:
+            return
+        current = self.current()
+        self.queue.filters.search = text
+        self.queue.refresh()
+        self._rebuild(keep=current.comment.id if current else None)
+
+    def action_cycle_label(self) -> None:
+        self._refilter(lambda q: q.cycle_label_filter())
+
+    def action_cycle_state(self) -> None:
+        self._refilter(lambda q: q.cycle_state_filter())
+
+    def action_cycle_sort(self) -> None:
+        self._refilter(lambda q: q.cycle_sort())
+
+    def action_only_author(self) -> None:
+        scored = self.current()
+
+        def toggle(q: ReviewQueue) -> None:
+            q.filters.author = None if q.filters.author or scored is None else scored.comment.author
+            q.refresh()
+
+        self._refilter(toggle)
+
+    def _refilter(self, change: Callable[[ReviewQueue], Any]) -> None:
+        if self.queue is None:
+            return
+        current = self.current()
+        change(self.queue)
+        self._rebuild(keep=current.comment.id if current else None)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.HELP))
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(StoreError):
+            self.store.release()
