@@ -19,11 +19,11 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: Sequence[tuple[str, str]]) -> None:
         super().__init__()
-        self._bindings = bindings
+        self.entries = bindings
 
     def compose(self) -> ComposeResult:
         table = Text()
-        for key, description in self._bindings:
+        for key, description in self.entries:
             table.append(f"{key:>12}  ", style="bold")
             table.append(f"{description}\n")
         with Vertical(id="dialog"):

@@ -73,3 +73,16 @@ def test_evaluate_rejects_a_bad_label_with_file_and_line(tmp_path) -> None:
     labeled.write_text('{"text": "x", "abuse": 1}\n{"text": "y", "abuse": "maybe"}\n')
     result = CliRunner().invoke(cli, ["evaluate", str(labeled)])
     assert result.exit_code == 1 and "bad.jsonl:2" in result.stderr
+
+
+def test_decisions_export_via_the_command(tmp_path) -> None:
+    from moderation.store import Store
+
+    db = tmp_path / "d.db"
+    with Store(db, moderator="ana") as store:
+        store.record("c1", "-1 for this", "remove", reason="=cmd")
+    result = CliRunner().invoke(cli, ["decisions", "export", "--db", str(db), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "'=cmd" in result.stdout and "exported 1 decisions" in result.stderr
+    missing = CliRunner().invoke(cli, ["decisions", "export", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "no such decisions database" in missing.stderr
