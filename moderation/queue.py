@@ -97,6 +97,15 @@ class ReviewQueue:
         """Recompute the view after a filter, sort or claim change."""
         self.view = [i for i in self._orders[self.sort].tolist() if i not in self.hidden and self._matches(i)]
 
+    def settle(self, changed: Iterable[int]) -> None:
+        """Drop from the view the comments whose state change means the filters no longer show them.
+
+        Cheaper than ``refresh`` after a decision: no re-sorting, one pass at C speed when nothing goes.
+        """
+        gone = {i for i in changed if not self._matches(i)}
+        if gone:
+            self.view = [i for i in self.view if i not in gone]
+
     def set_sort(self, sort: str) -> None:
         self.sort = sort
         self.refresh()

@@ -197,6 +197,9 @@ def train(
         weights[:, k], bias[k] = coef, intercept
         y = ts.labels(head)
         cal = calib_sets[head] & (y >= 0)
+        if len(set(y[cal].tolist())) < 2:  # e.g. trained without news comments: calibrate on all validation data
+            calib_sets[head] = valid_m
+            cal = valid_m & (y >= 0)
         raw = np.asarray(ts.X[np.flatnonzero(cal)] @ coef).ravel() + intercept
         calibration[head] = fit_platt(raw, y[cal])
 

@@ -5,24 +5,28 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, ProgressBar
 
 from moderation.errors import StoreError
 from moderation.labels import LABEL_TITLES, LABELS
 from moderation.queue import SORT_TITLES, ReviewQueue
 from moderation.records import Article, ScoredComment
 from moderation.store import Store
+from moderation.tui.queue_list import QueueList
 from moderation.tui.screens import ChoiceScreen, ConfirmScreen, HelpScreen, SearchScreen
 from moderation.tui.widgets import CommentText, ContextView, ScoreBars, snippet
 
 DEFAULT_REASONS = ("insult or harassment", "hate or slur", "threat", "obscenity", "conspiracy theory", "spam",
                    "off topic", "other")  # fmt: skip
+ROW_HEADER = "   risk  flags author        comment"
 STATE_MARKS = {"pending": " ", "approved": "✓", "removed": "✗", "escalated": "!"}
 
 
@@ -43,7 +47,7 @@ Loader = Callable[[Callable[[int], None]], Loaded]
 class ReviewApp(App[None]):
     """Clear a moderation queue with the keyboard; every decision is saved the moment it is made."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "moderation review"
     BINDINGS = [
         Binding("a", "decide('approve')", "Approve"),
@@ -108,7 +112,7 @@ class ReviewApp(App[None]):
             yield Label("Scoring comments…", id="loading-label")
             yield ProgressBar(id="progress", show_eta=False)
         with Horizontal(id="main"):
-            yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            yield QueueList(self._row_text, Text(ROW_HEADER, style="bold"), id="queue")
             with VerticalScroll(id="detail"):
                 yield CommentText(id="comment")
                 yield ScoreBars(id="scores")
@@ -117,13 +121,7 @@ class ReviewApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#main").display = False
-        table = self.query_one("#queue", DataTable)
-        table.add_column(" ", key="sel", width=1)
-        table.add_column(" ", key="state", width=1)
-        table.add_column("risk", key="risk", width=5)
-        table.add_column("flags", key="flags", width=6)
-        table.add_column("author", key="author", width=14)
-        table.add_column("comment", key="text")
+        self._claim_timer: Timer | None = None
         self.run_worker(self._load, thread=True, name="scoring", exclusive=True)
 
     def _load(self) -> None:
@@ -157,53 +155,53 @@ class ReviewApp(App[None]):
         self.query_one("#main").display = True
         self.sub_title = loaded.summary
         self._rebuild()
-        self.query_one("#queue", DataTable).focus()
+        self.queue_list.focus()
         self.set_interval(5.0, self._refresh_claims)
 
     # ------------------------------------------------------------------ drawing
 
-    def _row(self, i: int) -> list[Text]:
+    @property
+    def queue_list(self) -> QueueList:
+        return self.query_one("#queue", QueueList)
+
+    def _row_text(self, row: int) -> Text:
         assert self.queue is not None
+        i = self.queue.view[row]
         s = self.queue.items[i]
         flags = "".join(LABEL_TITLES[label][0] for label in s.flags)
-        return [
-            Text("•" if i in self.queue.selected else " "),
-            Text(STATE_MARKS[self.queue.states[i]]),
-            Text(f"{min(self.queue.risk[i], 9.99):4.2f}"),
-            Text(flags),
-            snippet(s.comment.author or "", 14),
-            snippet(s.comment.text),
-        ]
+        text = Text()
+        text.append("•" if i in self.queue.selected else " ", style="bold yellow")
+        text.append(STATE_MARKS[self.queue.states[i]], style="bold")
+        text.append(f" {min(self.queue.risk[i], 9.99):4.2f}  ")
+        text.append(f"{flags:<5}", style="bold red" if flags else "")
+        text.append(" ")
+        text.append_text(snippet(s.comment.author or "", 12))
+        text.pad_right(max(0, 26 - len(text)))
+        text.append(" ")
+        text.append_text(snippet(s.comment.text, 200))
+        return text
 
     def _rebuild(self, keep: str | None = None) -> None:
-        """Refill the table from the queue's view, keeping the cursor on ``keep`` when it is still shown."""
+        """Redraw the list from the queue's view, keeping the cursor on ``keep`` when it is still shown."""
         assert self.queue is not None
-        table = self.query_one("#queue", DataTable)
-        table.clear()
-        self._rows_key = [self.queue.items[i].comment.id for i in self.queue.view]
-        table.add_rows([self._row(i) for i in self.queue.view])
+        row = self.queue_list.cursor
         if keep is not None and keep in self.queue.index:
             with contextlib.suppress(ValueError):
-                table.move_cursor(row=self._rows_key.index(keep))
+                row = self.queue.view.index(self.queue.index[keep])
+        self.queue_list.set_rows(len(self.queue.view), row)
         self._show_current()
 
     def _redraw_row(self, comment_id: str) -> None:
         assert self.queue is not None
-        table = self.query_one("#queue", DataTable)
         try:
-            row = self._rows_key.index(comment_id)
-        except ValueError:
+            self.queue_list.refresh_row(self.queue.view.index(self.queue.index[comment_id]))
+        except (KeyError, ValueError):
             return
-        for column, value in zip(
-            ("sel", "state", "risk", "flags", "author", "text"), self._row(self.queue.index[comment_id]), strict=True
-        ):
-            table.update_cell_at((row, list(table.columns).index(column)), value)
 
     def current(self) -> ScoredComment | None:
         if self.queue is None or not self.queue.view:
             return None
-        table = self.query_one("#queue", DataTable)
-        row = min(table.cursor_row, len(self.queue.view) - 1)
+        row = min(self.queue_list.cursor, len(self.queue.view) - 1)
         return self.queue.items[self.queue.view[row]] if row >= 0 else None
 
     def _show_current(self) -> None:
@@ -230,7 +228,7 @@ class ReviewApp(App[None]):
                 history=history,
                 model_version=scored.model_version,
             )
-            self._claim(c.id)
+            self._claim_soon(c.id)
         else:
             self.query_one("#context", ContextView).show(None, article_title=None, article_lead="", parent=None,
                                                          history=(), model_version=None)  # fmt: skip
@@ -258,11 +256,17 @@ class ReviewApp(App[None]):
             text = f"READ-ONLY: {self._read_only_message}  |  " + text
         self.query_one("#status", Label).update(Text(text))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_queue_list_highlighted(self, event: QueueList.Highlighted) -> None:
         if self.queue is not None:
             self._show_current()
 
     # ------------------------------------------------------------------ claims and errors
+
+    def _claim_soon(self, comment_id: str) -> None:
+        """Claim the comment once the cursor rests on it, not on every row scrolled past."""
+        if self._claim_timer is not None:
+            self._claim_timer.stop()
+        self._claim_timer = self.set_timer(0.25, lambda: self._claim(comment_id))
 
     def _claim(self, comment_id: str) -> None:
         if getattr(self, "_read_only_message", None):
@@ -322,20 +326,17 @@ class ReviewApp(App[None]):
         self._after_decision([s.comment.id for s in targets])
 
     def _after_decision(self, decided: list[str]) -> None:
-        """Keep the cursor where the moderator works: on the next comment still shown."""
+        """Decided comments leave a pending view; the cursor stays put, so the next one slides under it."""
         assert self.queue is not None
-        table = self.query_one("#queue", DataTable)
-        row = table.cursor_row
-        follow = None
-        for comment_id in self._rows_key[row + 1 :]:
-            if comment_id not in decided:
-                follow = comment_id
-                break
+        row = self.queue_list.cursor
+        changed = [self.queue.index[c] for c in decided]
+        was_selected = bool(self.queue.selected)
         self.queue.selected.clear()
-        self.queue.refresh()
-        if follow is None and self.queue.view:
-            follow = self.queue.items[self.queue.view[min(row, len(self.queue.view) - 1)]].comment.id
-        self._rebuild(keep=follow)
+        self.queue.settle(changed)
+        self.queue_list.set_rows(len(self.queue.view), row)
+        if was_selected:
+            self.queue_list.refresh()
+        self._show_current()
 
     def action_decide(self, action: str) -> None:
         scored = self.current()
@@ -372,7 +373,7 @@ class ReviewApp(App[None]):
         if not undone:
             self.notify("Nothing of yours to undo.")
             return
-        standing = self.store.current(d.comment_id for d in undone)
+        standing = self.store.current([d.comment_id for d in undone])
         for d in undone:
             self.queue.mark(d.comment_id, standing[d.comment_id].action if d.comment_id in standing else None)
         self.queue.decided_this_session = max(0, self.queue.decided_this_session - len(undone))
@@ -381,20 +382,15 @@ class ReviewApp(App[None]):
         self.notify(f"Undid {undone[0].action} of {len(undone)} comment(s).")
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#queue", DataTable)
-        if step > 0:
-            table.action_cursor_down()
-        else:
-            table.action_cursor_up()
+        self.queue_list.action_cursor(step)
 
     def action_next_pending(self) -> None:
         assert self.queue is not None
-        table = self.query_one("#queue", DataTable)
-        pos = self.queue.next_pending(table.cursor_row)
+        pos = self.queue.next_pending(self.queue_list.cursor)
         if pos is None:
             self.notify("No pending comments with these filters.")
         else:
-            table.move_cursor(row=pos)
+            self.queue_list.cursor = pos
 
     def action_select(self) -> None:
         scored = self.current()

@@ -124,7 +124,8 @@ async def test_two_moderators_are_not_shown_the_same_comment(make_app) -> None:
     ana, bo = make_app("ana"), make_app("bo")
     async with ana.run_test(size=(160, 40)) as pilot_a:
         await _ready(ana, pilot_a)
-        assert _current_id(ana) == "c1"  # ana holds c1
+        assert _current_id(ana) == "c1"
+        await pilot_a.pause(0.4)  # the claim lands once the cursor rests: ana holds c1
         async with bo.run_test(size=(160, 40)) as pilot_b:
             await _ready(bo, pilot_b)
             assert _current_id(bo) != "c1"
