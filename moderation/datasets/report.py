@@ -1,6 +1,6 @@
 """Print what each corpus adapter read: rows, examples, positives per target, repairs, drops, duplicates.
 
-    python -m moderation.datasets.report --data-dir ../shared/datasets
+python -m moderation.datasets.report --data-dir ../shared/datasets
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
+from moderation.model.lexicon import SLURS
 from moderation.model.normalise import normalise_many, tokens
 
 N_FEATURES = 2**20
@@ -25,6 +26,8 @@ _LOWER = bytes(range(97, 123))
 SHOUTING = zlib.crc32(b"__shouting__") & (N_FEATURES - 1)
 EXCLAIMING = zlib.crc32(b"__exclaiming__") & (N_FEATURES - 1)
 EMPTY = zlib.crc32(b"__empty__") & (N_FEATURES - 1)
+SLUR = zlib.crc32(b"__slur__") & (N_FEATURES - 1)
+_SLURS = frozenset(w.encode() for w in SLURS if " " not in w)
 
 
 def word_hashes(words: Sequence[bytes]) -> np.ndarray:
@@ -83,6 +86,8 @@ def featurize(texts: Sequence[str]) -> Batch:
         cols = shape_columns(text) if text else []
         if lengths[i] == 0:
             cols.append(EMPTY)
+        elif not _SLURS.isdisjoint(word_lists[i]):
+            cols.append(SLUR)
         extra_rows.extend([i] * len(cols))
         extra_cols.extend(cols)
     rows = np.concatenate((doc_of_word, doc_of_bigram, np.asarray(extra_rows, dtype=np.int64)))

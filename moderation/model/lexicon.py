@@ -35,3 +35,21 @@ def resolve_masked(word: str) -> str:
     if not matches or (len(matches) > 1 and len(matches[0]) == len(matches[1])):
         return letters
     return matches[0]
+
+
+SLURS = frozenset(
+    {
+        # ethnic and racial slurs
+        "nigger", "niggers", "nigga", "niggas", "kike", "kikes", "spic", "spics", "wetback", "wetbacks", "chink",
+        "chinks", "gook", "gooks", "raghead", "ragheads", "towelhead", "towelheads", "sandnigger", "sandniggers",
+        "coon", "coons", "jigaboo", "porchmonkey", "beaner", "beaners", "paki", "pakis", "zipperhead", "redskin",
+        "redskins", "darkie", "darkies", "sambo", "gypo", "kaffir", "kaffirs", "yid", "yids", "heeb", "hymie",
+        "camel jockey",
+        # slurs about sexuality, gender and disability
+        "faggot", "faggots", "fag", "fags", "dyke", "dykes", "tranny", "trannies", "shemale", "retard", "retards",
+        "retarded", "spastic", "mong",
+    }
+)  # fmt: skip
+"""Slurs: rare words each, so they share one learned signal, ``__slur__``, that a new spelling of a known
+slur or a slur seldom seen in training still triggers. Identity words (gay, Muslim, Jewish...) are not slurs
+and are deliberately absent."""
