@@ -53,17 +53,32 @@ class Scorer:
                 self.articles[record.id] = record
             yield record
 
-    def score_batch(self, batch: list[Comment]) -> list[ScoredComment]:
-        wanted = {c.parent_id for c in batch if c.parent_id}
-        parents = {pid: self._recent[pid] for pid in wanted if pid in self._recent}
-        scored = self.model.score(batch, self.articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
+    def _keep_recent(self, batch: list[Comment]) -> None:
         for comment in batch:
             self._recent[comment.id] = comment
             self._recent.move_to_end(comment.id)
         while len(self._recent) > RECENT_PARENTS:
             self._recent.popitem(last=False)
+
+    def score_batch(self, batch: list[Comment]) -> list[ScoredComment]:
+        wanted = {c.parent_id for c in batch if c.parent_id}
+        parents = {pid: self._recent[pid] for pid in wanted if pid in self._recent}
+        scored = self.model.score(batch, self.articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
+        self._keep_recent(batch)
         return scored
 
-    def score(self, records: Iterable[Record]) -> Iterator[ScoredComment]:
+    def score_batches(self, records: Iterable[Record], skip: int = 0) -> Iterator[list[ScoredComment]]:
+        """Scored batches in input order. ``skip`` comments (whole batches, as a checkpoint records them) are
+        read for context but not scored again, so a resumed run continues exactly as an unbroken one."""
         for batch in batches(self._remember(records)):
-            yield from self.score_batch(batch)
+            if skip >= len(batch):
+                skip -= len(batch)
+                self._keep_recent(batch)
+                continue
+            if skip:
+                raise ValueError("a resume point must fall between batches")
+            yield self.score_batch(batch)
+
+    def score(self, records: Iterable[Record]) -> Iterator[ScoredComment]:
+        for scored in self.score_batches(records):
+            yield from scored

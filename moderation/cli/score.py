@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from moderation.cli.common import InputSession, input_options, output_stream, reports_errors
+from moderation.checkpoint import CheckpointedOutput, inputs_fingerprint
+from moderation.cli.common import InputSession, ReportedError, input_options, reports_errors
 from moderation.config import load_thresholds
-from moderation.records import ScoredComment
+from moderation.scoring import Scorer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,15 +72,14 @@ class Progress:
             click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
-def scored_stream(session: InputSession, model: Any, thresholds: dict[str, float]) -> Iterator[ScoredComment]:
-    from moderation.scoring import Scorer
-
-    yield from Scorer(model, thresholds).score(session.records())
-
-
 @click.command()
 @input_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run writing to the same -o file, from its last checkpoint.",
+)
 @model_options
 @threshold_options
 @reports_errors
@@ -94,6 +95,7 @@ def score(
     trust_model: bool,
     config: str | None,
     threshold_overrides: tuple[str, ...],
+    resume: bool,
 ) -> None:
     """Score every comment for abuse, conspiracy and off-topic; write one JSON object per comment.
 
@@ -106,6 +108,11 @@ def score(
         moderation score seeds/
         moderation score export.csv --articles articles.jsonl -o scored.jsonl
         moderation score dump.jsonl --threshold abuse=0.8 --skip-invalid
+        moderation score archive/ -o scored.jsonl --resume
+
+    With -o the output appears only when complete (written to FILE.partial, checkpointed after
+    every batch); after an interruption, the same command with --resume carries on from the last
+    checkpoint and produces the same file an uninterrupted run would have.
     """
     from moderation.model import load_model
 
@@ -114,14 +121,35 @@ def score(
     session = InputSession(
         paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
     )
+    if resume and (output is None or output == "-"):
+        raise ReportedError("--resume needs -o FILE: standard output cannot be resumed")
     progress = Progress()
     flagged = 0
-    with output_stream(output) as out:
-        try:
-            for scored in scored_stream(session, model, thresholds):
+    scorer = Scorer(model, thresholds)
+    target = None
+    if output is not None and output != "-":
+        options = {"model": model.version, "thresholds": thresholds, "format": fmt, "articles": articles}
+        target = CheckpointedOutput(Path(output), inputs_fingerprint(paths, options), resume)
+    try:
+        if target is None:
+            out = sys.stdout
+            skip = 0
+        else:
+            out = target.open()
+            skip = target.done
+            if skip:
+                click.echo(f"resuming after {skip:,} comments", err=True)
+        for batch in scorer.score_batches(session.records(), skip=skip):
+            for scored in batch:
                 out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
                 flagged += bool(scored.flags)
-                progress.step()
-        finally:
-            progress.close()
+            progress.step(len(batch))
+            if target is not None:
+                target.mark(len(batch))
+        if target is not None:
+            target.finish()
+        else:
+            out.flush()
+    finally:
+        progress.close()
     click.echo(session.summary("scored") + f"; flagged {flagged}", err=True)
