@@ -159,3 +159,15 @@ async def test_help_lists_every_binding(make_app) -> None:
         for key in ("approve", "remove", "escalate", "undo", "bulk", "search"):
             assert key in screen
         await pilot.press("escape")
+
+
+async def test_a_read_only_database_keeps_the_app_usable(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _ready(app, pilot)
+        app.store.db.execute("PRAGMA query_only = ON")  # as a read-only file or full disk looks to SQLite
+        await pilot.press("r")
+        assert "READ-ONLY" in screen_text(app)
+        assert app.store.current() == {}
+        await pilot.press("down", "f", "slash", "escape")  # browsing still works
+        assert app.queue is not None and app.queue.counts()["removed"] == 0
