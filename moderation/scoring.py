@@ -40,10 +40,21 @@ def batches(
 class Scorer:
     """Feeds records through a model, remembering articles and recent comments for context."""
 
-    def __init__(self, model: Any, thresholds: Mapping[str, float] | None = None, explain: bool = True) -> None:
+    def __init__(
+        self,
+        model: Any,
+        thresholds: Mapping[str, float] | None = None,
+        explain: bool = True,
+        *,
+        jobs: int = 1,
+        model_source: tuple[str | None, bool] = (None, False),
+    ) -> None:
         self.model = model
         self.thresholds = dict(thresholds or {})
         self.explain = explain
+        self.jobs = jobs
+        self.model_source = model_source
+        """How a worker process loads the same model: (path or None for the shipped one, trusted)."""
         self.articles: dict[str, Article] = {}
         self._recent: OrderedDict[str, Comment] = OrderedDict()
 
@@ -61,15 +72,19 @@ class Scorer:
             self._recent.popitem(last=False)
 
     def score_batch(self, batch: list[Comment]) -> list[ScoredComment]:
-        wanted = {c.parent_id for c in batch if c.parent_id}
-        parents = {pid: self._recent[pid] for pid in wanted if pid in self._recent}
-        scored = self.model.score(batch, self.articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
+        articles, parents = self._context(batch)
+        scored = self.model.score(batch, articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
         self._keep_recent(batch)
         return scored
 
-    def score_batches(self, records: Iterable[Record], skip: int = 0) -> Iterator[list[ScoredComment]]:
-        """Scored batches in input order. ``skip`` comments (whole batches, as a checkpoint records them) are
-        read for context but not scored again, so a resumed run continues exactly as an unbroken one."""
+    def _context(self, batch: list[Comment]) -> tuple[dict[str, Article], dict[str, Comment]]:
+        """The articles and earlier comments one batch needs, so a worker gets only those."""
+        wanted = {c.parent_id for c in batch if c.parent_id}
+        parents = {pid: self._recent[pid] for pid in wanted if pid in self._recent}
+        ids = {c.article_id for c in batch if c.article_id}
+        return {k: self.articles[k] for k in ids if k in self.articles}, parents
+
+    def _pending(self, records: Iterable[Record], skip: int) -> Iterator[tuple[list[Comment], dict, dict]]:
         for batch in batches(self._remember(records)):
             if skip >= len(batch):
                 skip -= len(batch)
@@ -77,8 +92,48 @@ class Scorer:
                 continue
             if skip:
                 raise ValueError("a resume point must fall between batches")
-            yield self.score_batch(batch)
+            articles, parents = self._context(batch)
+            self._keep_recent(batch)
+            yield batch, articles, parents
+
+    def score_batches(self, records: Iterable[Record], skip: int = 0) -> Iterator[list[ScoredComment]]:
+        """Scored batches in input order. ``skip`` comments (whole batches, as a checkpoint records them) are
+        read for context but not scored again, so a resumed run continues exactly as an unbroken one.
+
+        With ``jobs`` > 1 the batches are scored in worker processes (each loads the model once) and come
+        back in input order; the records are the same as with one process.
+        """
+        pending = self._pending(records, skip)
+        if self.jobs <= 1:
+            for batch, articles, parents in pending:
+                yield self.model.score(batch, articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
+            return
+        from joblib import Parallel, delayed
+
+        path, trusted = self.model_source
+        run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
+        yield from run(
+            delayed(_score_in_worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
+            for batch, articles, parents in pending
+        )
 
     def score(self, records: Iterable[Record]) -> Iterator[ScoredComment]:
         for scored in self.score_batches(records):
             yield from scored
+
+
+def _score_in_worker(
+    path: str | None,
+    trusted: bool,
+    thresholds: Mapping[str, float],
+    explain: bool,
+    batch: list[Comment],
+    articles: dict[str, Article],
+    parents: dict[str, Comment],
+) -> list[ScoredComment]:
+    """One batch in a worker process; the model is loaded on the worker's first batch and cached."""
+    from moderation.model import load_model
+
+    return load_model(path, trusted=trusted).score(
+        batch, articles, parents, thresholds=thresholds, explain_flags=explain
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -76,6 +77,14 @@ class Progress:
 @input_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes scoring in parallel (0: one per core); output order stays the input order.",
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="Continue an interrupted run writing to the same -o file, from its last checkpoint.",
@@ -95,6 +104,7 @@ def score(
     trust_model: bool,
     config: str | None,
     threshold_overrides: tuple[str, ...],
+    jobs: int,
     resume: bool,
 ) -> None:
     """Score every comment for abuse, conspiracy and off-topic; write one JSON object per comment.
@@ -125,7 +135,8 @@ def score(
         raise ReportedError("--resume needs -o FILE: standard output cannot be resumed")
     progress = Progress()
     flagged = 0
-    scorer = Scorer(model, thresholds)
+    jobs = jobs or os.cpu_count() or 1
+    scorer = Scorer(model, thresholds, jobs=jobs, model_source=(model_path, trust_model))
     target = None
     if output is not None and output != "-":
         options = {"model": model.version, "thresholds": thresholds, "format": fmt, "articles": articles}

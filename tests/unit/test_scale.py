@@ -1,3 +1,5 @@
+"""Scoring at scale: interrupted runs resume to identical output; parallel workers keep records and order."""
+
 import json
 import signal
 import subprocess
@@ -93,3 +95,11 @@ def test_killed_process_resumes_to_the_identical_file(big_input: Path, tmp_path:
     result = CliRunner().invoke(cli, ["score", str(big_input), "-o", str(out), "--resume"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == whole.read_bytes()
+
+
+def test_parallel_scoring_gives_the_same_records_in_the_same_order(big_input: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert CliRunner().invoke(cli, ["score", str(big_input), "-o", str(one)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["score", str(big_input), "-o", str(two), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert two.read_bytes() == one.read_bytes()
