@@ -85,6 +85,15 @@ class Progress:
     help="Worker processes scoring in parallel (0: one per core); output order stays the input order.",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: score each input partition as a task on a Dask cluster, one output partition each in -o DIR.",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Local Dask workers.")
+@click.option(
     "--resume",
     is_flag=True,
     help="Continue an interrupted run writing to the same -o file, from its last checkpoint.",
@@ -105,6 +114,9 @@ def score(
     config: str | None,
     threshold_overrides: tuple[str, ...],
     jobs: int,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
     resume: bool,
 ) -> None:
     """Score every comment for abuse, conspiracy and off-topic; write one JSON object per comment.
@@ -119,6 +131,7 @@ def score(
         moderation score export.csv --articles articles.jsonl -o scored.jsonl
         moderation score dump.jsonl --threshold abuse=0.8 --skip-invalid
         moderation score archive/ -o scored.jsonl --resume
+        moderation score partitions/ --engine dask --scheduler tcp://10.0.0.5:8786 -o scored/
 
     With -o the output appears only when complete (written to FILE.partial, checkpointed after
     every batch); after an interruption, the same command with --resume carries on from the last
@@ -128,6 +141,10 @@ def score(
 
     thresholds = load_thresholds(config, threshold_overrides)
     model = load_model(model_path, trusted=trust_model)
+    if engine == "dask":
+        _score_on_dask(paths, output, resume, scheduler, workers, model_path, trust_model, thresholds, fmt, encoding,
+                       skip_invalid)  # fmt: skip
+        return
     session = InputSession(
         paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
     )
@@ -164,3 +181,47 @@ def score(
     finally:
         progress.close()
     click.echo(session.summary("scored") + f"; flagged {flagged}", err=True)
+
+
+def _score_on_dask(
+    paths: tuple[str, ...],
+    output: str | None,
+    resume: bool,
+    scheduler: str | None,
+    workers: int,
+    model_path: str | None,
+    trust_model: bool,
+    thresholds: dict[str, float],
+    fmt: str | None,
+    encoding: str,
+    skip_invalid: bool,
+) -> None:
+    from moderation.distributed import score_on_dask
+    from moderation.ingest import expand_paths
+
+    if output is None or output == "-" or resume:
+        raise ReportedError("--engine dask writes one output partition per input: give -o DIR (and no --resume)")
+    sources = expand_paths(paths)
+    if "-" in sources:
+        raise ReportedError("--engine dask reads partition files, not standard input")
+    results = score_on_dask(
+        sources,
+        Path(output),
+        scheduler=scheduler,
+        workers=workers,
+        model_path=model_path,
+        trusted=trust_model,
+        thresholds=thresholds,
+        fmt=fmt,
+        encoding=encoding,
+        skip_invalid=skip_invalid,
+    )
+    failed = [r for r in results if r.error]
+    total = sum(r.comments for r in results)
+    click.echo(
+        f"scored {total} comments in {len(results)} partitions; rejected {sum(r.rejected for r in results)} records; "
+        f"flagged {sum(r.flagged for r in results)}; output in {output}",
+        err=True,
+    )
+    if failed:
+        raise ReportedError(f"{len(failed)} partitions failed; first: {failed[0].error}")
