@@ -155,6 +155,38 @@ def signals_matrix(rows: Sequence[np.ndarray]) -> np.ndarray:
     return np.vstack(rows) if rows else np.zeros((0, N_SIGNALS))
 
 
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (numpy's hash-based unique is several times slower than a sort here)."""
+    keys = np.sort(keys)
+    if len(keys) == 0:
+        return keys
+    keep = np.empty(len(keys), dtype=bool)
+    keep[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    return keys[keep]
+
+
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """values in sorted_keys, by binary search (np.isin would hash both again)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
+
+
+def _group_sizes(keys: np.ndarray) -> np.ndarray:
+    """For each element, how many elements share its value."""
+    if len(keys) == 0:
+        return np.zeros(0)
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    out = np.empty(len(keys))
+    out[order] = np.repeat(sizes, sizes)
+    return out
+
+
 def batch_signals(
     words: Sequence[np.ndarray],
     thread_of: Sequence[int],
@@ -176,7 +208,7 @@ def batch_signals(
         return out
     doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
     word = np.concatenate(words).astype(np.int64) if lengths.sum() else np.zeros(0, dtype=np.int64)
-    pair = np.unique((doc << 32) | word)  # distinct words per comment
+    pair = _distinct((doc << 32) | word)  # distinct words per comment
     doc, word = pair >> 32, pair & 0xFFFFFFFF
     thread = np.asarray(thread_of, dtype=np.int64)[doc]
     sizes = np.bincount(np.asarray(thread_of, dtype=np.int64))
@@ -189,12 +221,11 @@ def batch_signals(
     idf_total = np.bincount(doc, weights=idf_kept, minlength=n)
     thread_word = (thread << 32) | word
     article_keys = np.array([(t << 32) | w for t, ws in enumerate(article_words) for w in ws], dtype=np.int64)
-    in_article = np.isin(thread_word, article_keys) if len(article_keys) else np.zeros(len(word), dtype=bool)
+    in_article = _member(thread_word, np.sort(article_keys))
     parents = np.asarray(parent_of, dtype=np.int64)
     parent_key = (parents[doc] << 32) | word
-    in_parent = (parents[doc] >= 0) & np.isin(parent_key, pair)
-    _, inverse, per_thread = np.unique(thread_word, return_inverse=True, return_counts=True)
-    in_thread_counts = per_thread[inverse].astype(np.float64)
+    in_parent = (parents[doc] >= 0) & _member(parent_key, pair)
+    in_thread_counts = _group_sizes(thread_word)
     lifts = np.log((in_thread_counts - 1 + 0.1) / (siblings + 1.0) / rate)
     has_lift = keep & (siblings > 0)
     # top three lifts per comment: sort by comment, then lift descending, and rank within each comment
