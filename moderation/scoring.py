@@ -7,6 +7,7 @@ Batches depend only on the input order, so the same input always gets the same s
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -117,6 +118,24 @@ class Scorer:
             for batch, articles, parents in pending
         )
 
+    def json_batches(self, records: Iterable[Record], skip: int = 0) -> Iterator[tuple[list[str], int]]:
+        """Like ``score_batches`` but as output lines (one JSON object each) and the number flagged.
+
+        With worker processes the JSON is made in the workers, so the parent only reads and writes.
+        """
+        if self.jobs <= 1:
+            for scored in self.score_batches(records, skip):
+                yield _as_json(scored)
+            return
+        from joblib import Parallel, delayed
+
+        path, trusted = self.model_source
+        run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
+        yield from run(
+            delayed(_json_in_worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
+            for batch, articles, parents in self._pending(records, skip)
+        )
+
     def score(self, records: Iterable[Record]) -> Iterator[ScoredComment]:
         for scored in self.score_batches(records):
             yield from scored
@@ -137,3 +156,19 @@ def _score_in_worker(
     return load_model(path, trusted=trusted).score(
         batch, articles, parents, thresholds=thresholds, explain_flags=explain
     )
+
+
+def _as_json(scored: list[ScoredComment]) -> tuple[list[str], int]:
+    return [json.dumps(s.to_dict(), ensure_ascii=False) for s in scored], sum(1 for s in scored if s.flags)
+
+
+def _json_in_worker(
+    path: str | None,
+    trusted: bool,
+    thresholds: Mapping[str, float],
+    explain: bool,
+    batch: list[Comment],
+    articles: dict[str, Article],
+    parents: dict[str, Comment],
+) -> tuple[list[str], int]:
+    return _as_json(_score_in_worker(path, trusted, thresholds, explain, batch, articles, parents))

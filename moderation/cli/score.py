@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -167,13 +166,12 @@ def score(
             skip = target.done
             if skip:
                 click.echo(f"resuming after {skip:,} comments", err=True)
-        for batch in scorer.score_batches(session.records(), skip=skip):
-            for scored in batch:
-                out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
-                flagged += bool(scored.flags)
-            progress.step(len(batch))
+        for lines, n_flagged in scorer.json_batches(session.records(), skip=skip):
+            out.write("\n".join(lines) + "\n")
+            flagged += n_flagged
+            progress.step(len(lines))
             if target is not None:
-                target.mark(len(batch))
+                target.mark(len(lines))
         if target is not None:
             target.finish()
         else:
