@@ -30,3 +30,16 @@ def test_unreachable_target_falls_back_to_best_f1() -> None:
 
 def test_one_class_has_no_auc() -> None:
     assert label_metrics(np.array([0, 0]), np.array([0.1, 0.2]), 0.5)["roc_auc"] is None
+
+
+def test_platt_calibration_is_monotone_and_matches_frequencies() -> None:
+    from moderation.model.training import fit_platt
+
+    rng = np.random.default_rng(0)
+    raw = rng.normal(size=4000)
+    truth = 1 / (1 + np.exp(-(2.0 * raw - 1.0)))  # the probabilities the raw scores really carry
+    y = (rng.random(4000) < truth).astype(int)
+    platt = fit_platt(raw, y)
+    p = platt(np.sort(raw))
+    assert np.all(np.diff(p) >= 0) and p.min() >= 0 and p.max() <= 1
+    assert platt.a == pytest.approx(2.0, abs=0.3) and platt.b == pytest.approx(-1.0, abs=0.2)
