@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from moderation.datasets import Corpus, Example, load_corpora, split_of
 from moderation.evaluation import gold_and_scores, labeled_from_rows
@@ -146,10 +147,13 @@ def relevance_pairs(
     return np.vstack(rows), np.array(labels), np.array(owners)
 
 
-def fit_relevance(X: np.ndarray, y: np.ndarray) -> HistGradientBoostingClassifier:
-    clf = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=15, random_state=0)
-    clf.fit(X, y)
-    return clf
+def fit_relevance(X: np.ndarray, y: np.ndarray) -> Pipeline:
+    """Logistic regression over the signals and their pairwise products.
+
+    On validation threads it beat gradient-boosted trees (AUC 0.779 against 0.756 for 200 trees, which
+    overfit the pairs) and predicts in a fraction of the time.
+    """
+    return make_pipeline(StandardScaler(), PolynomialFeatures(2), LogisticRegression(C=1.0, max_iter=2000)).fit(X, y)
 
 
 # ---------------------------------------------------------------- the whole model
