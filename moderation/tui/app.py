@@ -70,6 +70,7 @@ class ReviewApp(App[None]):
         Binding("t", "cycle_state", "State filter"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("o", "only_author", "Author only", show=False),
+        Binding("i", "only_article", "Article only", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -89,6 +90,7 @@ class ReviewApp(App[None]):
         ("t", "filter by state: pending, all, approved, removed, escalated"),
         ("s", "sort: highest risk, most uncertain, newest, by article"),
         ("o", "show only this author's comments (again: everyone)"),
+        ("i", "show only this article's comments (again: every article)"),
         ("?", "this help"),
         ("q", "quit (every decision is already saved)"),
     ]
@@ -244,6 +246,8 @@ class ReviewApp(App[None]):
             extra += f"  search “{f.search}”"
         if f.author:
             extra += f"  author {f.author}"
+        if f.article:
+            extra += f"  article {f.article}"
         text = (
             f"pending {c['pending']}  decided now {self.queue.decided_this_session} "
             f"({self.queue.rate_per_minute():.1f}/min)  approved {c['approved']} removed {c['removed']} "
@@ -464,6 +468,15 @@ class ReviewApp(App[None]):
 
         def toggle(q: ReviewQueue) -> None:
             q.filters.author = None if q.filters.author or scored is None else scored.comment.author
+            q.refresh()
+
+        self._refilter(toggle)
+
+    def action_only_article(self) -> None:
+        scored = self.current()
+
+        def toggle(q: ReviewQueue) -> None:
+            q.filters.article = None if q.filters.article or scored is None else scored.comment.article_id
             q.refresh()
 
         self._refilter(toggle)

@@ -81,6 +81,19 @@ async def test_filters_sort_and_incremental_search(make_app) -> None:
         assert app.queue.sort == "uncertain"
 
 
+async def test_author_and_article_filters(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _ready(app, pilot)
+        assert app.queue is not None
+        await pilot.press("o")  # c1 is by troll
+        assert {app.queue.items[i].comment.id for i in app.queue.view} == {"c1", "c5"}
+        await pilot.press("o", "i")  # everyone again, then this article only
+        assert len(app.queue.view) == 6 and app.queue.filters.article == "a1"
+        await pilot.press("i")
+        assert app.queue.filters.article is None
+
+
 async def test_bulk_decide_asks_first(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
