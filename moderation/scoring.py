@@ -162,13 +162,6 @@ def _as_json(scored: list[ScoredComment]) -> tuple[list[str], int]:
     return [json.dumps(s.to_dict(), ensure_ascii=False) for s in scored], sum(1 for s in scored if s.flags)
 
 
-def _json_in_worker(
-    path: str | None,
-    trusted: bool,
-    thresholds: Mapping[str, float],
-    explain: bool,
-    batch: list[Comment],
-    articles: dict[str, Article],
-    parents: dict[str, Comment],
-) -> tuple[list[str], int]:
-    return _as_json(_score_in_worker(path, trusted, thresholds, explain, batch, articles, parents))
+def _json_in_worker(*args: Any) -> tuple[list[str], int]:
+    """``_score_in_worker``, returning the output lines rather than objects (less to send back)."""
+    return _as_json(_score_in_worker(*args))

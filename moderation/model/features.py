@@ -54,10 +54,9 @@ def shape_columns(text: str) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """The features of a batch of comments: a CSR matrix plus the words, for relevance and explanations."""
+    """The features of a batch of comments: a CSR matrix, and each comment's word hashes for relevance."""
 
     X: sp.csr_matrix
-    words: list[list[bytes]]
     hashes: list[np.ndarray]
 
 
@@ -99,4 +98,4 @@ def featurize(texts: Sequence[str]) -> Batch:
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_docs))))
     X = sp.csr_matrix((data[order], cols[order], indptr), shape=(n_docs, N_FEATURES), dtype=np.float32)
     hashes = [flat[s:e] for s, e in zip(starts, ends, strict=True)]
-    return Batch(X=X, words=word_lists, hashes=hashes)
+    return Batch(X=X, hashes=hashes)

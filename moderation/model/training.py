@@ -49,9 +49,6 @@ class TrainingSet:
     word_sets: list[set[int]]
     corpora: list[Corpus] = field(default_factory=list)
 
-    def rows(self, where: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(where)
-
     def mask(self, *, split: str | None = None, sources: Iterable[str] | None = None) -> np.ndarray:
         m = np.ones(len(self.examples), dtype=bool)
         if split:

@@ -8,7 +8,7 @@ def test_rows_are_length_normalised_and_aligned_with_texts() -> None:
     assert batch.X.shape == (3, N_FEATURES)
     row_sums_sq = np.asarray(batch.X.multiply(batch.X).sum(axis=1)).ravel()
     assert np.allclose(row_sums_sq[[0, 2]], 1.0, atol=1e-5)
-    assert [len(w) for w in batch.words] == [4, 0, 2]
+    assert [len(h) for h in batch.hashes] == [4, 0, 2]
     assert batch.X[1].nnz == 1  # an empty comment still has its "empty" signal
 
 
