@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.errors import ModerationError
-from moderation.ingest import iter_records
+from moderation.ingest import iter_records, read_articles
 from moderation.records import Comment, Rejected
 
 
@@ -44,6 +44,7 @@ def score_partition(
     fmt: str | None,
     encoding: str,
     skip_invalid: bool,
+    articles: str | None = None,
 ) -> PartitionResult:
     """Score one partition file into ``out_dir`` (written to a temporary name, renamed when complete)."""
     from moderation.model import load_model
@@ -69,8 +70,9 @@ def score_partition(
 
     try:
         model = load_model(model_path, trusted=trusted)
+        known = read_articles(articles, encoding=encoding) if articles else None
         with open(partial, "w", encoding="utf-8", newline="") as stream:
-            records = iter_records([source], fmt=fmt, encoding=encoding, strict=not skip_invalid)
+            records = iter_records([source], fmt=fmt, encoding=encoding, articles=known, strict=not skip_invalid)
             for scored in Scorer(model, thresholds).score(counted(records)):
                 stream.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
                 flagged += bool(scored.flags)

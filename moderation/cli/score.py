@@ -142,7 +142,7 @@ def score(
     model = load_model(model_path, trusted=trust_model)
     if engine == "dask":
         _score_on_dask(paths, output, resume, scheduler, workers, model_path, trust_model, thresholds, fmt, encoding,
-                       skip_invalid)  # fmt: skip
+                       skip_invalid, articles)  # fmt: skip
         return
     session = InputSession(
         paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
@@ -193,6 +193,7 @@ def _score_on_dask(
     fmt: str | None,
     encoding: str,
     skip_invalid: bool,
+    articles: str | None,
 ) -> None:
     from moderation.distributed import score_on_dask
     from moderation.ingest import expand_paths
@@ -213,6 +214,7 @@ def _score_on_dask(
         fmt=fmt,
         encoding=encoding,
         skip_invalid=skip_invalid,
+        articles=articles,
     )
     failed = [r for r in results if r.error]
     total = sum(r.comments for r in results)
