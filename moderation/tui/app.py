@@ -139,7 +139,10 @@ class ReviewApp(App[None]):
         self.query_one("#progress", ProgressBar).advance(0)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#loading-label", Label).update(Text(f"Could not load the queue: {message}", style="bold red"))
+        hint = "  (q quits; --skip-invalid reviews the rest and lists rejected records)"
+        self.query_one("#loading-label", Label).update(
+            Text(f"Could not load the queue: {message}{hint}", style="bold red")
+        )
 
     def _on_loaded(self, loaded: Loaded) -> None:
         self.loaded = loaded
