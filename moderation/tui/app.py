@@ -107,6 +107,10 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------------ layout and loading
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until the queue is loaded, only help and quit do anything."""
+        return self.queue is not None or action in ("quit", "help", "command_palette")
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="status")

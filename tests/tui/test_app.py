@@ -184,3 +184,21 @@ async def test_a_read_only_database_keeps_the_app_usable(make_app) -> None:
         assert app.store.current() == {}
         await pilot.press("down", "f", "slash", "escape")  # browsing still works
         assert app.queue is not None and app.queue.counts()["removed"] == 0
+
+
+async def test_unreadable_input_is_reported_in_the_app(tmp_path) -> None:
+    from moderation.errors import InputError
+
+    def broken(progress):
+        raise InputError("invalid JSON", path="bad.jsonl", line=2)
+
+    store = Store(tmp_path / "d.db")
+    app = ReviewApp(broken, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause(0.2)
+        assert "Could not load the queue: bad.jsonl:2: invalid JSON" in screen_text(app)
+        assert app.queue is None
+        await pilot.press(*"areu12nbjk*fts/oi", "space")  # nothing to act on yet: keys must do no harm
+        assert app.queue is None and app.is_running
+        await pilot.press("q")
+    store.db.close()
