@@ -156,6 +156,17 @@ def fit_relevance(X: np.ndarray, y: np.ndarray) -> Pipeline:
 # ---------------------------------------------------------------- the whole model
 
 
+def model_version(model: Model, corpora: Sequence[Corpus], extra: Sequence[Example]) -> str:
+    """A name that changes whenever the model does: its data (corpora and decisions) and what was learned."""
+    digest = hashlib.sha256(corpus_digest(corpora).encode())
+    for example in extra:
+        digest.update(f"{example.text}\x1f{sorted(example.labels.items())}\n".encode())
+    digest.update(np.ascontiguousarray(model.weights).tobytes())
+    digest.update(np.asarray(model.bias).tobytes())
+    digest.update(repr(sorted(model.thresholds.items())).encode())
+    return "m" + digest.hexdigest()[:12]
+
+
 def corpus_digest(corpora: Sequence[Corpus]) -> str:
     digest = hashlib.sha256()
     for c in sorted(corpora, key=lambda c: c.name):
@@ -216,7 +227,7 @@ def train(
         relevance=relevance,
         document_frequency=df,
         thresholds={},
-        version=f"m{corpus_digest(corpora)}",
+        version="",
     )
 
     progress("choosing thresholds on validation data")
@@ -236,6 +247,7 @@ def train(
     off_y, off_p = gold_and_scores(model, labeled_from_rows(valid_rows))["off_topic"]
     thresholds["off_topic"] = threshold_for_precision(off_y, off_p, PRECISION_TARGET["off_topic"])
     model.thresholds = thresholds
+    model.version = model_version(model, corpora, extra)
 
     progress("measuring on test data")
     report = {

@@ -31,3 +31,13 @@ def test_threshold_overrides_change_flags(tiny_model) -> None:
     [default] = tiny_model.score([comment])
     [strict] = tiny_model.score([comment], thresholds={"abuse": 0.999999})
     assert "abuse" in default.flags and "abuse" not in strict.flags
+
+
+def test_a_model_trained_with_decisions_gets_a_new_version(tiny_model) -> None:
+    from moderation.datasets.records import Example, labels
+    from moderation.model.training import model_version
+
+    decision = Example("you idiot", labels(abuse=1, conspiracy=0, spam=0), "decisions", "h1")
+    base = model_version(tiny_model, [], [])
+    assert base == model_version(tiny_model, [], [])  # same data, same model: same name
+    assert model_version(tiny_model, [], [decision]) != base
