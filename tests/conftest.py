@@ -18,3 +18,11 @@ def data_dir() -> Path:
 @pytest.fixture
 def seeds_dir() -> Path:
     return ROOT / "seeds"
+
+
+@pytest.fixture
+def corpora_dir(tmp_path: Path) -> Path:
+    """Synthetic files laid out like ../shared/datasets (see synthetic_corpora.py)."""
+    from synthetic_corpora import write_synthetic_corpora
+
+    return write_synthetic_corpora(tmp_path / "corpora")

@@ -8,11 +8,6 @@ from moderation.errors import DatasetError
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
 
-@pytest.fixture
-def corpora_dir(data_dir: Path) -> Path:
-    return data_dir / "corpora"
-
-
 def _by_text(corpus):
     return {e.text: e for e in corpus.examples}
 
