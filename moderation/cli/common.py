@@ -49,6 +49,9 @@ def reports_errors(fn: F) -> F:
         except BrokenPipeError:  # `moderation ingest ... | head`
             sys.stderr.close()
             sys.exit(ExitCode.OK)
+        except OSError as err:  # an output or rejects file that cannot be created or written (disk full)
+            where = f"{err.filename}: " if err.filename else ""
+            raise ReportedError(f"{where}{err.strerror or err}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(ExitCode.INTERRUPTED)
@@ -138,7 +141,7 @@ class InputSession:
 
     def _reject(self, record: Rejected) -> None:
         if self._rejects_file is None:
-            self._rejects_file = open(self.rejects_path, "w", encoding="utf-8")  # noqa: SIM115
+            self._rejects_file = open(self.rejects_path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
         self._rejects_file.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
         self._rejects_file.flush()
         self.rejected += 1

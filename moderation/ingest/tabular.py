@@ -90,6 +90,8 @@ class RowReader:
             return [Rejected(where, "`text` is not a string", _raw(row))]
         if text is None or not text.strip():
             return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row))]
+        if _unpaired_surrogate(get(name) for name in COMMENT_FIELDS):
+            return [Rejected(where, "unpaired UTF-16 surrogate (\\ud800-\\udfff) in a field", _raw(row))]
         comment_id = _scalar(get("id"))
         if comment_id is None:
             return [Rejected(where, "missing `id`", _raw(row))]
@@ -117,6 +119,30 @@ class RowReader:
         return out
 
 
+def parse_json_line(line: str, *, path: str, line_number: int) -> Any:
+    """One JSON value; hostile values (nesting past the recursion limit, numbers too long to
+    convert) are bad input like any syntax error, not a crash."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path=path, line=line_number) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply", path=path, line=line_number) from None
+    except ValueError as err:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"unreadable JSON value: {str(err).split(':')[0]}", path=path, line=line_number) from None
+
+
+def _unpaired_surrogate(values: Iterable[Any]) -> bool:
+    """JSON may spell half a surrogate pair (``"\\ud800"``); such text cannot be written as UTF-8."""
+    for value in values:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 def _raw(row: Mapping[str, Any]) -> str:
     return json.dumps(dict(row), ensure_ascii=False, default=str)[:2000]
 
@@ -134,10 +160,7 @@ def iter_jsonl(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
                 if looks_binary(raw):
                     raise InputError("binary data (NUL bytes), not JSON text", path=shown, line=number)
                 line = decode_line(raw, encoding=encoding, path=shown, line_number=number)
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path=shown, line=number) from None
+                row = parse_json_line(line, path=shown, line_number=number)
                 if not isinstance(row, dict):
                     raise InputError(f"expected a JSON object, got {type(row).__name__}", path=shown, line=number)
             except InputError as err:
@@ -269,10 +292,7 @@ def jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]
             if not raw.strip():
                 continue
             line = decode_line(raw, encoding=encoding, path=shown, line_number=number)
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path=shown, line=number) from None
+            row = parse_json_line(line, path=shown, line_number=number)
             if not isinstance(row, dict):
                 raise InputError("expected a JSON object", path=shown, line=number)
             yield number, row

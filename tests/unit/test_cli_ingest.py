@@ -85,3 +85,24 @@ def test_every_command_has_help_with_an_example() -> None:
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"`moderation {name} --help` has no example"
+
+
+def test_unwritable_output_or_rejects_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "1", "text": "ok"}\n{"id": "2"}\n', encoding="utf-8")
+    missing_dir = tmp_path / "no" / "such" / "dir"
+    for extra in (["--skip-invalid", "--rejects", str(missing_dir / "r.jsonl")], ["-o", str(path / "out.jsonl")]):
+        result = CliRunner().invoke(cli, ["ingest", str(path), *extra])
+        assert result.exit_code == 1, extra
+        assert not isinstance(result.exception, OSError), extra  # reported, not raised
+        assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_rejects_file_keeps_unpaired_surrogates_readable(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "half \\udc80 a pair"}\n')
+    rejects = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--skip-invalid", "--rejects", str(rejects)])
+    assert result.exit_code == 0 and result.stdout == ""
+    (bad,) = _rows(rejects.read_text(encoding="utf-8"))  # valid UTF-8, and the raw line comes back as it was
+    assert "surrogate" in bad["reason"] and bad["raw"] == '{"id": "1", "text": "half \udc80 a pair"}'

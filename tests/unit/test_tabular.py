@@ -114,3 +114,21 @@ def test_unknown_extension_asks_for_format(tmp_path: Path) -> None:
         list(iter_records([str(path)]))
     with pytest.raises(InputError, match="no such file"):
         list(iter_records([str(tmp_path / "missing.jsonl")]))
+
+
+HOSTILE_JSON_LINES = {
+    "nested too deeply": b'{"id": "2", "text": "x", "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "Exceeds the limit": b'{"id": ' + b"9" * 5000 + b', "text": "x"}',
+    "unpaired UTF-16 surrogate": b'{"id": "2", "text": "half a pair \\ud800"}',
+}
+
+
+@pytest.mark.parametrize("reason", list(HOSTILE_JSON_LINES))
+def test_hostile_json_values_are_rejected_not_crashed(tmp_path: Path, reason: str) -> None:
+    path = tmp_path / "hostile.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "fine"}\n' + HOSTILE_JSON_LINES[reason] + b'\n{"id": "3", "text": "ok"}\n')
+    _, comments, rejected = _split(list(iter_records([str(path)], strict=False)))
+    assert [c.id for c in comments] == ["1", "3"]
+    assert len(rejected) == 1 and rejected[0].source == f"{path}:2" and reason in rejected[0].reason
+    with pytest.raises(InputError, match=f"hostile.jsonl:2: .*{reason}"):
+        list(iter_records([str(path)]))
