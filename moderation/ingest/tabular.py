@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -250,6 +251,16 @@ def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
             if any(n in feed.bad_lines for n in range(line, end + 1)):
                 yield Rejected(f"{shown}:{line}", f"undecodable bytes as {encoding}", ",".join(cells)[:2000])
                 continue
+            swallowed = _swallowed_rows(cells, header, columns) if end > line else 0
+            if swallowed:
+                reason = (
+                    f"a quote opened on line {line} closes only on line {end}: the cell holds {swallowed} "
+                    "lines that look like later rows; fix the quoting"
+                )
+                if strict:
+                    raise InputError(reason, path=shown, line=line)
+                yield Rejected(f"{shown}:{line}-{end}", reason, ",".join(cells)[:2000])
+                continue
             if len(cells) != len(header):
                 reason = f"expected {len(header)} fields, found {len(cells)}"
                 if strict:
@@ -260,6 +271,34 @@ def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _id_shape(comment_id: str) -> re.Pattern[str] | None:
+    """What this file's ids look like (123, c123, post-123), to spot a row swallowed by a stray quote."""
+    match = re.fullmatch(r"([A-Za-z_-]*)(\d+)", comment_id.strip())
+    return re.compile(re.escape(match.group(1)) + r"\d+") if match else None
+
+
+def _swallowed_rows(cells: list[str], header: list[str], columns: Mapping[str, str]) -> int:
+    """Lines inside a multi-line cell that parse as whole rows with an id shaped like this row's.
+
+    An unclosed quote makes the csv module run the following rows into one cell until some later
+    quote closes it; a real multi-line comment rarely has lines that are full rows with such ids.
+    """
+    position = header.index(columns["id"])
+    shape = _id_shape(cells[position]) if position < len(cells) else None
+    if shape is None:
+        return 0
+    found = 0
+    for cell in cells:
+        for embedded in cell.split("\n")[1:]:
+            try:
+                fields = next(csv.reader([embedded]), [])
+            except csv.Error:
+                continue
+            if len(fields) == len(header) and shape.fullmatch(fields[position].strip()):
+                found += 1
+    return found
 
 
 def read_articles(path: str, *, encoding: str) -> dict[str, Article]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +28,43 @@ def check_encoding(encoding: str) -> str:
     return encoding
 
 
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class _Utf8View:
+    """A UTF-16 or UTF-32 file (as Windows tools write them) read as UTF-8 lines, decoded as it streams."""
+
+    def __init__(self, stream: BinaryIO, encoding: str) -> None:
+        self._stream = stream
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self._text:
+            yield line.encode("utf-8", "surrogatepass")
+
+    def read(self) -> bytes:
+        return self._text.read().encode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._text.close()
+
+
 def open_binary(path: str) -> BinaryIO:
+    """A source file as bytes; UTF-16/32 files with a byte-order mark come out as UTF-8."""
     if path == STDIN:
         return sys.stdin.buffer
     try:
-        return open(path, "rb")
+        stream = open(path, "rb")  # noqa: SIM115
+        head = stream.peek(4)[:4]
+        for bom, encoding in _WIDE_BOMS:
+            if head.startswith(bom):
+                return _Utf8View(stream, encoding)  # type: ignore[return-value]
+        return stream
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except IsADirectoryError:
@@ -46,8 +79,9 @@ def looks_binary(chunk: bytes) -> bool:
 
 
 def decode_line(raw: bytes, *, encoding: str, path: str, line_number: int) -> str:
+    """One line as text; a byte-order mark at its start (files concatenated from several exports) is dropped."""
     try:
-        return raw.decode(encoding)
+        return raw.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         raise InputError(
             f"cannot decode byte {raw[err.start]:#04x} at column {err.start + 1} as {encoding}; "

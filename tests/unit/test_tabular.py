@@ -132,3 +132,40 @@ def test_hostile_json_values_are_rejected_not_crashed(tmp_path: Path, reason: st
     assert len(rejected) == 1 and rejected[0].source == f"{path}:2" and reason in rejected[0].reason
     with pytest.raises(InputError, match=f"hostile.jsonl:2: .*{reason}"):
         list(iter_records([str(path)]))
+
+
+def test_an_unclosed_quote_that_swallows_later_rows_is_reported(tmp_path) -> None:
+    from moderation.errors import InputError
+    from moderation.ingest import iter_records
+    from moderation.records import Comment, Rejected
+
+    path = tmp_path / "q.csv"
+    path.write_text('id,text\n1,"broken\n2,fine\n3,also fine\n4,quoted"\n5,"a real\nmulti-line, comment"\n6,last\n')
+    records = list(iter_records([str(path)], strict=False))
+    rejected = [r for r in records if isinstance(r, Rejected)]
+    assert [r.source.rsplit(":", 1)[1] for r in rejected] == ["2-5"]
+    assert "2,fine" in (rejected[0].raw or "")  # the swallowed rows are kept in the rejects file
+    assert [r.id for r in records if isinstance(r, Comment)] == ["5", "6"]  # a genuine multi-line cell is fine
+    with pytest.raises(InputError, match="quote opened on line 2"):
+        list(iter_records([str(path)], strict=True))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_wide_unicode_files_with_a_byte_order_mark_are_read(tmp_path, encoding: str) -> None:
+    from moderation.ingest import iter_records
+    from moderation.records import Comment
+
+    jsonl = tmp_path / "wide.jsonl"
+    jsonl.write_bytes('{"id": "1", "text": "héllo"}\n{"id": "2", "text": "二"}\n'.encode(encoding))
+    csv_file = tmp_path / "wide.csv"
+    csv_file.write_bytes('id,text\n1,"café, ok"\n'.encode(encoding))
+    texts = [r.text for r in iter_records([str(jsonl), str(csv_file)]) if isinstance(r, Comment)]
+    assert texts == ["héllo", "二", "café, ok"]
+
+
+def test_a_byte_order_mark_inside_a_concatenated_jsonl_file_is_ignored(tmp_path) -> None:
+    from moderation.ingest import iter_records
+
+    path = tmp_path / "joined.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "a"}\n\xef\xbb\xbf{"id": "2", "text": "b"}\n')
+    assert [r.id for r in iter_records([str(path)])] == ["1", "2"]
