@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -30,8 +31,10 @@ def _key(text: str) -> str:
 
 
 def _merge(kept: Example, other: Example) -> Example:
+    """The kept copy, with the labels, context and spans only the other copy knows."""
     merged = {t: kept.labels[t] if kept.labels[t] is not None else other.labels[t] for t in TARGETS}
-    return Example(kept.text, merged, kept.source, kept.group, kept.context or other.context, kept.weight)
+    spans = kept.spans or (other.spans if other.text == kept.text else ())
+    return replace(kept, labels=merged, context=kept.context or other.context, spans=spans)
 
 
 def deduplicate(corpora: list[Corpus]) -> DedupReport:
