@@ -31,10 +31,14 @@ def _key(text: str) -> str:
 
 
 def _merge(kept: Example, other: Example) -> Example:
-    """The kept copy, with the labels, context and spans only the other copy knows."""
+    """The kept copy, with the labels and spans only the other copy knows.
+
+    The context stays the kept copy's: it describes the kept copy's group (its article), and every comment of
+    a group must carry the same one.
+    """
     merged = {t: kept.labels[t] if kept.labels[t] is not None else other.labels[t] for t in TARGETS}
     spans = kept.spans or (other.spans if other.text == kept.text else ())
-    return replace(kept, labels=merged, context=kept.context or other.context, spans=spans)
+    return replace(kept, labels=merged, spans=spans)
 
 
 def deduplicate(corpora: list[Corpus]) -> DedupReport:

@@ -21,19 +21,21 @@ _TAG = re.compile(r"<(?:/?[a-zA-Z][^<>]{0,300}|!--.*?--)>", re.DOTALL)
 _BLOCK_TAG = re.compile(r"<(?:br|/p|/div|/li)\b[^<>]*>", re.IGNORECASE)
 _LOST_APOSTROPHE = re.compile(r"(?<=\w)\ufffd(?=\w)")
 _UTF8_LEAD = range(0xC2, 0xF5)
+_PUNCTUATION_OR_EMOJI_LEAD = (0xE2, 0xF0)  # as Windows-1252 "â" and "ð", rare at the end of a word
 _FIELD_ENDS = (b"", b"\t", b",", b'"', b"\r", b"\n")
 
 
 def _repair_bytes(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: a cut-off UTF-8 character is dropped, any other stray byte read as Windows-1252.
 
-    A character was cut off when a lead byte is followed by some of its continuation bytes, or stands alone
-    at the end of a field (tweets truncated mid-emoji); a lone lead byte inside text is a Latin-1 letter
-    ("caf\\xe9 is closed").
+    A character was cut off when a lead byte is followed by some of its continuation bytes, or when the lead
+    byte of punctuation or an emoji stands alone at the end of a field (tweets truncated mid-character);
+    any other lone byte is a Windows-1252 character ("caf\\xe9 is closed", "caf\\xe9,").
     """
     assert isinstance(error, UnicodeDecodeError)
     data, start, end = error.object, error.start, error.end
-    cut = data[start] in _UTF8_LEAD and (end - start > 1 or data[end : end + 1] in _FIELD_ENDS)
+    lone_at_field_end = data[start] in _PUNCTUATION_OR_EMOJI_LEAD and data[end : end + 1] in _FIELD_ENDS
+    cut = data[start] in _UTF8_LEAD and (end - start > 1 or lone_at_field_end)
     if cut and all(0x80 <= b < 0xC0 for b in data[start + 1 : end]):
         return "", end
     return data[start : start + 1].decode("cp1252", errors="replace"), start + 1

@@ -97,9 +97,26 @@ def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
 def test_real_corpora_load_with_sane_counts() -> None:
     corpora, report = load_corpora(SHARED)
     assert {c.name for c in corpora} == set(CORPORA)
+    by_name = {c.name: c for c in corpora}
     for corpus in corpora:
         assert len(corpus.examples) > 0.5 * corpus.rows_read - corpus.duplicates, corpus.name
+        assert corpus.rows_read == len(corpus.examples) + corpus.dropped + corpus.duplicates + sum(
+            n for pair, n in report.removed.items() if pair.endswith(f"∩{corpus.name}")
+        ), f"{corpus.name}: every row read is an example, a drop or a counted duplicate"
+        assert corpus.sha256, corpus.name
+        for target in TARGETS:  # a target the corpus annotates has both classes, unless it is positives-only
+            known = {e.labels[target] for e in corpus.examples} - {None}
+            assert known in (set(), {0, 1}) or corpus.name in ("civil_spans", "qanon"), (corpus.name, target)
+        for e in corpus.examples:
+            assert all(0 <= s < t <= len(e.text) for s, t in e.spans), corpus.name
     assert sum(report.removed.values()) > 50
+    for target in TARGETS:
+        assert sum(e.labels[target] == 1 for c in corpora for e in c.examples) > 500, target
+    assert sum(bool(e.spans) for e in by_name["civil_spans"].examples) > 5000
+    assert sum(bool(e.spans) for e in by_name["psycomark"].examples) > 1000
+    assert all(e.context for name in ("socc", "qatar") for e in by_name[name].examples)
+    youtube = {split_of(e) for e in by_name["youtube"].examples if e.group == "Youtube05-Shakira"}
+    assert youtube == {"test"}
 
 
 def test_scraped_html_and_entities_are_repaired_and_counted(corpora_dir: Path) -> None:
