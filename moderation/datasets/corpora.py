@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.datasets.records import Corpus, Example, labels
+from moderation.datasets.repeats import majority, merge_repeats
 from moderation.datasets.textrepair import read_lines, repair_text, sha256, strip_html
 from moderation.errors import DatasetError
 
@@ -259,8 +260,9 @@ def _int(value: str | None) -> int | None:
 
 def _psycomark(r: _Reader) -> None:
     # conspiracy: Yes / No; "Can't tell" is unknown. A post appears once per annotator: its rows are merged,
-    # Yes/No answers that disagree make it unknown (counted as conflicts), and the marker spans of the
-    # annotators who answered Yes become the spans of a positive post.
+    # Yes/No answers by majority (a tie is unknown; disagreements counted as conflicts), and the marker spans
+    # of the annotators who answered Yes become the spans of a positive post. Cross-posts (one statement
+    # under several ids) are merged afterwards like every repeated text.
     posts: dict[str, list[dict[str, Any]]] = {}
     for row in r.jsonl_rows("train_rehydrated.jsonl"):
         post = str(row.get("_id"))
@@ -268,9 +270,9 @@ def _psycomark(r: _Reader) -> None:
             r.corpus.duplicates += 1
         posts.setdefault(post, []).append(row)
     for post, rows in posts.items():
-        answers = {_YES_NO[a] for row in rows if (a := row.get("conspiracy")) in _YES_NO}
-        value = answers.pop() if len(answers) == 1 else None
-        r.corpus.conflicts += len(answers) > 0  # both Yes and No were given (one was popped)
+        answers = [_YES_NO[a] for row in rows if (a := row.get("conspiracy")) in _YES_NO]
+        value = majority(answers)
+        r.corpus.conflicts += len(set(answers)) > 1
         spans = [
             (m["startIndex"], m["endIndex"])
             for row in rows
@@ -286,18 +288,12 @@ _YES_NO = {"Yes": 1, "No": 0}
 
 def _covid(r: _Reader) -> None:
     # weak conspiracy data: COVID-vaccine conspiracy (1) vs other comments (0); noisy, so low weight
-    texts: set[str] = set()
-    for row in r.csv_rows("finaldataset_y.csv"):
-        text = (row.get("comments") or "").strip()
-        if text in texts:
-            r.corpus.duplicates += 1
-            continue
-        texts.add(text)
+    for number, row in enumerate(r.csv_rows("finaldataset_y.csv"), 1):
         label = row.get("label")
         if label not in ("0", "1"):
             r.drop()
             continue
-        r.add(text, group=f"covid-{len(texts)}", weight=0.3, conspiracy=int(label))
+        r.add(row.get("comments"), group=f"covid-{number}", weight=0.3, conspiracy=int(label))
 
 
 def _mediaeval(r: _Reader) -> None:
@@ -370,6 +366,9 @@ _QATAR_OFF_TOPIC = {"Bad": 1, "Good": 0, "Potential": 0}
 Adapter = Callable[[_Reader], None]
 _ADAPTERS: dict[str, tuple[str, str, bool, Adapter]] = {
     # key: (folder, license as stated, commercial use allowed, adapter)
+    # Repeated texts are merged (repeats.py) except in the Globe and Mail corpora (merged across the three in
+    # splits.py), YouTube (spam is repeated across videos, which are the groups) and Qatar (a short reply
+    # such as "thanks" under different questions is a different example: its context differs).
     "c3": ("c3_constructive_comments", "CC BY-NC-SA 4.0 (parent SOCC)", False, _c3),
     "ucc": ("ucc_unhealthy_comments", "CC BY-NC-SA 4.0", False, _ucc),
     "socc": ("socc_constructiveness_toxicity", "CC BY-NC-SA 4.0", False, _socc),
@@ -400,4 +399,9 @@ def load_corpus(name: str, data_dir: Path) -> Corpus:
         )
     corpus = Corpus(name=name, folder=folder, license=license_, commercial_use=commercial)
     adapter(_Reader(corpus, path))
+    if name not in _KEEP_REPEATS:
+        merge_repeats(corpus)
     return corpus
+
+
+_KEEP_REPEATS = ("c3", "ucc", "socc", "youtube", "qatar")

@@ -43,7 +43,7 @@ class Corpus:
     duplicates: int = 0
     """Rows merged into an earlier identical text (or post) of the same corpus."""
     conflicts: int = 0
-    """Merged rows whose labels disagreed: the label is then unknown."""
+    """Labels that disagreed across merged rows: the majority is kept, a tie is unknown."""
     sha256: dict[str, str] = field(default_factory=dict)
 
 

@@ -29,7 +29,7 @@ def counts_table(corpus: Corpus, dedup: DedupReport) -> list[tuple[str, str]]:
         ("repeats merged within the corpus", f"{corpus.duplicates:,}"),
     ]
     if corpus.conflicts:
-        rows.append(("merged rows whose labels disagreed (now unknown)", f"{corpus.conflicts:,}"))
+        rows.append(("labels that disagreed across merged rows (majority kept, tie unknown)", f"{corpus.conflicts:,}"))
     if removed:
         pairs = ", ".join(f"{pair} {n}" for pair, n in dedup.removed.items() if pair.endswith(f"∩{corpus.name}"))
         rows.append(("removed as copies of an earlier Globe and Mail corpus", f"{removed:,} ({pairs})"))

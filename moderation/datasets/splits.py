@@ -10,6 +10,7 @@ from typing import Literal
 
 from moderation.datasets.corpora import CORPORA, load_corpus
 from moderation.datasets.records import TARGETS, Corpus, DedupReport, Example
+from moderation.datasets.repeats import text_key
 
 GLOBE_AND_MAIL = ("c3", "ucc", "socc")
 YOUTUBE_SPLITS = {"Youtube05-Shakira": "test", "Youtube04-Eminem": "valid"}
@@ -24,10 +25,6 @@ def split_of(example: Example) -> Split:
     if example.source == "decisions":  # moderators' labels: a fifth calibrates the model for their site
         return "train" if bucket < 80 else "valid"
     return "train" if bucket < 70 else "valid" if bucket < 85 else "test"
-
-
-def _key(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def _merge(kept: Example, other: Example) -> Example:
@@ -50,7 +47,7 @@ def deduplicate(corpora: list[Corpus]) -> DedupReport:
             continue
         kept = []
         for example in corpus.examples:
-            key = _key(example.text)
+            key = text_key(example.text)
             if key in first:
                 owner, index = first[key]
                 if owner is corpus:

@@ -179,3 +179,16 @@ def test_deduplication_keeps_the_spans_and_labels_of_both_copies(tmp_path: Path)
     report = deduplicate([first, second])
     assert report.removed == {"c3∩ucc": 1} and second.examples == []
     assert first.examples[0].labels == labels(abuse=1, off_topic=0)
+
+
+def test_cross_posted_statements_are_one_example_with_the_majority_label(tmp_path: Path) -> None:
+    folder = tmp_path / "psycomark_reddit_conspiracy"
+    folder.mkdir()
+    (folder / "train_rehydrated.jsonl").write_text(
+        '{"_id": "a", "text": "Same statement.", "conspiracy": "Yes"}\n'
+        '{"_id": "b", "text": "same  statement.", "conspiracy": "Yes"}\n'
+        '{"_id": "c", "text": "Same statement.", "conspiracy": "No"}\n'
+    )
+    psy = load_corpus("psycomark", tmp_path)
+    assert [(e.group, e.labels["conspiracy"]) for e in psy.examples] == [("a", 1)]
+    assert (psy.duplicates, psy.conflicts) == (2, 1)
