@@ -23,18 +23,30 @@ FILES: dict[str, bytes] = {
         b"300,0,s_300_1,I don\xc3\xa2\xe2\x82\xac\xe2\x84\xa2t agree with the mayor.,1.0,no_toxic:3,no_non_con:3\r\n"
     ),
     "civil_comments_toxic_spans/comments.csv": (
-        b'comment_id,comment_text\r\n9,"What a stupid thing to say, idiot."\r\n'
+        b'comment_id,comment_text\r\n9,"What a stupid thing to say, idiot."\r\n8,"  Go away, loser."\r\n'
+    ),
+    # comment 9: three raters; "stupid" (7-13) marked by two (overlapping spans of one rater count once),
+    # "idiot" (28-33) by one only. Comment 8: one rater of one marks "loser" in the raw text (offsets 11-16).
+    "civil_comments_toxic_spans/annotations.csv": (
+        b"annotation,comment_id,worker,country,all toxic,not toxic\r\n"
+        b"0,9,1,USA,False,False\r\n1,9,2,USA,False,False\r\n2,9,3,VEN,False,False\r\n3,8,1,USA,False,False\r\n"
+    ),
+    "civil_comments_toxic_spans/spans.csv": (
+        b"annotation,type,start,end\r\n"
+        b"0,Insult,7,13\r\n0,Insult,9,13\r\n1,Insult,7,13\r\n2,Insult,28,33\r\n3,Insult,11,16\r\n"
     ),
     "covid_vaccine_conspiracy_comments/finaldataset_y.csv": (
         b"comments,label,conspiracy_found\n"
         b"The vaccine is a plot,1,Yes\n"
         b"The vaccine is a plot,1,Yes\n"
         b"Great news for na\xefve people,0,No\n"
+        b"They didn\xef\xbf\xbdt tell us,1,Yes\n"
     ),
     "davidson_hate_offensive/labeled_data.csv": (
         b",count,hate_speech,offensive_language,neither,class,tweet\r\n"
         b"0,3,0,3,0,1,shut up b*tch\r\n"
         b"1,3,0,0,3,2,going to the game tonight\r\n"
+        b"2,3,0,3,0,1,you &amp; your hoes &#128514;\r\n"
     ),
     "mediaeval2020_fakenews_5g_conspiracy_tweets/mediaeval2020_fakenews_dev_rehydrated.csv": (
         b"ID,Text,Label\r\n1,5G towers spread the virus,1\r\n2,5G rollout delayed in my city,3\r\n"
@@ -44,6 +56,7 @@ FILES: dict[str, bytes] = {
         b"1\t@USER you are trash\tOFF\tTIN\tIND\n"
         b"2\t@USER lovely day\tNOT\tNULL\tNULL\n"
         b"3\tcaf\xe9 is closed\tNOT\tNULL\tNULL\n"
+        b"4\tWe don\xe2\tNOT\tNULL\tNULL\n"
     ),
     "pan2024_oppositional_en_train/dataset_en_train_text_labels.jsonl": (
         b'{"id": "1", "text": "The elites planned the pandemic", "category": "CONSPIRACY", "conspiracy": 1}\n'
@@ -53,9 +66,12 @@ FILES: dict[str, bytes] = {
         b'{"row": 1, "text": "They hide the cure", "conspiracy": 1}\n'
     ),
     "psycomark_reddit_conspiracy/train_rehydrated.jsonl": (
-        b'{"_id": "p1", "text": "They are hiding the truth about the moon landing.", "conspiracy": "Yes"}\n'
-        b'{"_id": "p1", "text": "They are hiding the truth about the moon landing.", "conspiracy": "Yes"}\n'
-        b'{"_id": "p2", "text": "Interesting documentary about history.", "conspiracy": "No"}\n'
+        b'{"_id": "p1", "text": "They are hiding the truth about the moon landing.", "conspiracy": "Yes", '
+        b'"markers": [{"startIndex": 0, "endIndex": 4, "type": "Actor", "text": "They"}]}\n'
+        b'{"_id": "p1", "text": "They are hiding the truth about the moon landing.", "conspiracy": "Yes", '
+        b'"markers": [{"startIndex": 9, "endIndex": 25, "type": "Action", "text": "hiding the truth"}]}\n'
+        b'{"_id": "p2", "text": "Interesting documentary about history.", "conspiracy": "No", '
+        b'"markers": [{"startIndex": 0, "endIndex": 11, "type": "Evidence", "text": "Interesting"}]}\n'
         b'{"_id": "p3", "text": "Not sure what to think of this.", "conspiracy": "Can\'t tell"}\n'
         b"{not json\n"
     ),
@@ -67,6 +83,8 @@ FILES: dict[str, bytes] = {
     "semeval2015_cqa_qatarliving/cqa_ql_dev_test_en.csv": (
         b"split,qid,qcategory,qtype,qsubject,qbody,cid,cuserid,quserid,csubject,cbody,cgold\r\n"
         b"dev,Q1,Life,GENERAL,Visa,How long does a visa take?,Q1_C1,u1,u2,Re,About two weeks.,Good\r\n"
+        b'dev,Q1,Life,GENERAL,Visa,How long does a visa take?,Q1_C2,u3,u2,Re,"<p>Nice car, <b>bro</b></p>",Bad\r\n'
+        b"dev,Q1,Life,GENERAL,Visa,How long does a visa take?,Q1_C3,u2,u2,Re,thanks all,Dialogue\r\n"
     ),
     "socc_constructiveness_toxicity/SFU_constructiveness_toxicity.csv": (
         b"_unit_id,comment,title,globe_url,is_toxic_popular_answer_1\r\n"
@@ -87,6 +105,7 @@ FILES: dict[str, bytes] = {
     ),
     "youtube_spam_collection/Youtube01-Psy.csv": (
         b"COMMENT_ID,AUTHOR,DATE,CONTENT,label\r\na,x,d,Check out my channel!!,1\r\nb,y,d,Great song,0\r\n"
+        b'e,w,d,"Love it<br />so much\xef\xbb\xbf",0\r\n'
     ),
     "youtube_spam_collection/Youtube05-Shakira.csv": (
         b"COMMENT_ID,AUTHOR,DATE,CONTENT,label\r\nc,z,d,subscribe to me,1\r\n"

@@ -4,65 +4,122 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from moderation.datasets.records import Corpus, Example, labels
-from moderation.datasets.textrepair import fix_mojibake, read_lines, sha256
+from moderation.datasets.repeats import majority, merge_repeats
+from moderation.datasets.textrepair import read_lines, repair_text, sha256, strip_html
 from moderation.errors import DatasetError
 
 csv.field_size_limit(2**31 - 1)
 
 
 class _Reader:
-    """Accounting shared by the adapters: rows read, repaired and dropped, file hashes."""
+    """Accounting shared by the adapters: rows read, repaired and dropped, file hashes.
+
+    A row counts as repaired once, whatever was wrong with it: bytes that were not UTF-8 on any of its
+    physical lines, or text that needed a repair (mojibake, HTML entities or markup, lost apostrophes).
+    """
 
     def __init__(self, corpus: Corpus, folder: Path) -> None:
         self.corpus = corpus
         self.folder = folder
+        self._row_bytes_repaired = False
 
-    def _lines(self, name: str) -> list[str]:
+    def _lines(self, name: str) -> tuple[list[str], list[bool]]:
         path = self.folder / name
         if not path.exists():
             raise DatasetError(f"{path}: missing; is --data-dir the folder holding {self.corpus.folder}/?")
         self.corpus.sha256[name] = sha256(path)
-        lines, repaired = read_lines(path)
-        self.corpus.repaired += repaired
-        return lines
+        return read_lines(path)
 
     def csv_rows(self, name: str, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> Iterator[dict[str, str]]:
-        for row in csv.DictReader(self._lines(name), delimiter=delimiter, quoting=quoting):
+        lines, repaired = self._lines(name)
+        reader = csv.DictReader(lines, delimiter=delimiter, quoting=quoting)
+        start = 1  # the header line
+        for row in reader:
             self.corpus.rows_read += 1
+            self._row_bytes_repaired = any(repaired[start : reader.line_num])
+            start = reader.line_num
             yield row
 
     def jsonl_rows(self, name: str) -> Iterator[dict[str, Any]]:
-        for number, line in enumerate(self._lines(name), 1):
+        lines, repaired = self._lines(name)
+        for line, bytes_repaired in zip(lines, repaired, strict=True):
             if not line.strip():
                 continue
             self.corpus.rows_read += 1
+            self._row_bytes_repaired = bytes_repaired
             try:
-                yield json.loads(line)
+                row = json.loads(line)
             except json.JSONDecodeError:
                 self.corpus.dropped += 1
                 continue
-            del number
+            if isinstance(row, dict):
+                yield row
+            else:
+                self.corpus.dropped += 1
 
-    def add(self, text: str | None, group: str, weight: float = 1.0, context: str | None = None, **known: int | None):
-        text = (text or "").strip()
+    def add(
+        self,
+        text: str | None,
+        group: str,
+        weight: float = 1.0,
+        context: str | None = None,
+        spans: Iterable[tuple[int, int]] = (),
+        markup: bool = False,
+        **known: int | None,
+    ) -> None:
+        """One example from one row; ``markup`` for corpora that store HTML; ``spans`` index the raw text."""
+        raw = text or ""
+        text = raw.strip()
         if not text:
             self.corpus.dropped += 1
             return
-        text, fixed = fix_mojibake(text)
-        self.corpus.repaired += fixed
+        fixed_text, text_repaired = self._repair(text, markup)
+        fixed_context, context_repaired = self._repair(context.strip(), markup) if context else (None, False)
+        self.corpus.repaired += self._row_bytes_repaired or text_repaired or context_repaired
+        offset = len(raw) - len(raw.lstrip())
+        kept_spans = () if text_repaired else _clip(spans, offset, len(text))  # offsets mean nothing after a repair
         self.corpus.examples.append(
             Example(
-                text=text, labels=labels(**known), source=self.corpus.name, group=group, context=context, weight=weight
+                text=fixed_text,
+                labels=labels(**known),
+                source=self.corpus.name,
+                group=group,
+                context=fixed_context or None,
+                weight=weight,
+                spans=kept_spans,
             )
         )
 
+    @staticmethod
+    def _repair(text: str, markup: bool) -> tuple[str, bool]:
+        fixed, repaired = repair_text(text)
+        if markup:
+            fixed, stripped = strip_html(fixed)
+            repaired |= stripped
+        return fixed, repaired
+
     def drop(self) -> None:
         self.corpus.dropped += 1
+
+
+def _clip(spans: Iterable[tuple[int, int]], offset: int, length: int) -> tuple[tuple[int, int], ...]:
+    """Spans of the raw text moved onto the stripped text, clipped to it, merged where they touch."""
+    moved = sorted((max(0, s - offset), min(length, e - offset)) for s, e in spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in moved:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def _float(value: str | None) -> float | None:
@@ -155,39 +212,88 @@ def _davidson(r: _Reader) -> None:
 
 
 def _civil_spans(r: _Reader) -> None:
-    # every comment here was rated toxic by crowd workers: abuse positives (CC0)
+    # every comment here was rated toxic by crowd workers: abuse positives (CC0), with the characters that at
+    # least half of the comment's raters marked as toxic as spans (the SemEval-2021 ground truth rule)
+    spans = _majority_spans(r)
     for row in r.csv_rows("comments.csv"):
-        r.add(row.get("comment_text"), group=f"civil-{row.get('comment_id')}", abuse=1)
+        comment_id = row.get("comment_id") or ""
+        r.add(row.get("comment_text"), group=f"civil-{comment_id}", spans=spans.get(comment_id, ()), abuse=1)
+
+
+def _majority_spans(r: _Reader) -> dict[str, list[tuple[int, int]]]:
+    """comment id -> character ranges marked by at least half of its raters (annotations.csv + spans.csv)."""
+    lines, _ = r._lines("annotations.csv")
+    comment_of = {row["annotation"]: row["comment_id"] for row in csv.DictReader(lines)}
+    raters = Counter(comment_of.values())
+    marked: dict[str, set[int]] = defaultdict(set)  # annotation -> characters, so overlaps count once per rater
+    lines, _ = r._lines("spans.csv")
+    for row in csv.DictReader(lines):
+        start, end = _int(row.get("start")), _int(row.get("end"))
+        if start is not None and end is not None and row.get("annotation") in comment_of:
+            marked[row["annotation"]].update(range(start, end))
+    votes: dict[str, Counter[int]] = defaultdict(Counter)
+    for annotation, characters in marked.items():
+        votes[comment_of[annotation]].update(characters)
+    return {
+        comment: _ranges(sorted(c for c, n in counts.items() if 2 * n >= raters[comment]))
+        for comment, counts in votes.items()
+    }
+
+
+def _ranges(characters: list[int]) -> list[tuple[int, int]]:
+    """Sorted character positions as half-open (start, end) runs."""
+    runs: list[tuple[int, int]] = []
+    for c in characters:
+        if runs and runs[-1][1] == c:
+            runs[-1] = (runs[-1][0], c + 1)
+        else:
+            runs.append((c, c + 1))
+    return runs
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def _psycomark(r: _Reader) -> None:
-    # conspiracy: Yes / No; "Can't tell" is unknown. Repeated posts (one per annotator) are merged.
-    seen: dict[str, int] = {}
+    # conspiracy: Yes / No; "Can't tell" is unknown. A post appears once per annotator: its rows are merged,
+    # Yes/No answers by majority (a tie is unknown; disagreements counted as conflicts), and the marker spans
+    # of the annotators who answered Yes become the spans of a positive post. Cross-posts (one statement
+    # under several ids) are merged afterwards like every repeated text.
+    posts: dict[str, list[dict[str, Any]]] = {}
     for row in r.jsonl_rows("train_rehydrated.jsonl"):
         post = str(row.get("_id"))
-        answer = row.get("conspiracy")
-        value = {"Yes": 1, "No": 0}.get(answer) if isinstance(answer, str) else None
-        if post in seen:
+        if post in posts:
             r.corpus.duplicates += 1
-            continue
-        seen[post] = 1
-        r.add(row.get("text"), group=post, conspiracy=value)
+        posts.setdefault(post, []).append(row)
+    for post, rows in posts.items():
+        answers = [_YES_NO[a] for row in rows if (a := row.get("conspiracy")) in _YES_NO]
+        value = majority(answers)
+        r.corpus.conflicts += len(set(answers)) > 1
+        spans = [
+            (m["startIndex"], m["endIndex"])
+            for row in rows
+            if value == 1 and row.get("conspiracy") == "Yes"
+            for m in row.get("markers") or []
+            if isinstance(m, dict) and isinstance(m.get("startIndex"), int) and isinstance(m.get("endIndex"), int)
+        ]
+        r.add(rows[0].get("text"), group=post, spans=spans, conspiracy=value)
+
+
+_YES_NO = {"Yes": 1, "No": 0}
 
 
 def _covid(r: _Reader) -> None:
     # weak conspiracy data: COVID-vaccine conspiracy (1) vs other comments (0); noisy, so low weight
-    texts: set[str] = set()
-    for row in r.csv_rows("finaldataset_y.csv"):
-        text = (row.get("comments") or "").strip()
-        if text in texts:
-            r.corpus.duplicates += 1
-            continue
-        texts.add(text)
+    for number, row in enumerate(r.csv_rows("finaldataset_y.csv"), 1):
         label = row.get("label")
         if label not in ("0", "1"):
             r.drop()
             continue
-        r.add(text, group=f"covid-{len(texts)}", weight=0.3, conspiracy=int(label))
+        r.add(row.get("comments"), group=f"covid-{number}", weight=0.3, conspiracy=int(label))
 
 
 def _mediaeval(r: _Reader) -> None:
@@ -236,19 +342,33 @@ def _youtube(r: _Reader) -> None:
             if label not in ("0", "1"):
                 r.drop()
                 continue
-            r.add(row.get("CONTENT"), group=name.removesuffix(".csv"), spam=int(label))
+            r.add(row.get("CONTENT"), group=name.removesuffix(".csv"), markup=True, spam=int(label))
 
 
 def _qatar(r: _Reader) -> None:
-    # forum replies with their question as context; relevance pairs are built from them at training time
+    # forum replies with their question as context (stored as HTML). off_topic: "Bad" (does not address the
+    # question) is 1, "Good" and "Potential" (address it) are 0; "Dialogue" (chat between users, on the
+    # thread but not answering) and "Not English" are unknown.
     for row in r.csv_rows("cqa_ql_dev_test_en.csv"):
-        question = " ".join(part for part in (row.get("qsubject"), row.get("qbody")) if part).strip()
-        r.add(row.get("cbody"), group=row.get("qid") or "?", context=question or None)
+        question = "\n".join(part.strip() for part in (row.get("qsubject"), row.get("qbody")) if part and part.strip())
+        r.add(
+            row.get("cbody"),
+            group=row.get("qid") or "?",
+            context=question or None,
+            markup=True,
+            off_topic=_QATAR_OFF_TOPIC.get(row.get("cgold") or ""),
+        )
+
+
+_QATAR_OFF_TOPIC = {"Bad": 1, "Good": 0, "Potential": 0}
 
 
 Adapter = Callable[[_Reader], None]
 _ADAPTERS: dict[str, tuple[str, str, bool, Adapter]] = {
     # key: (folder, license as stated, commercial use allowed, adapter)
+    # Repeated texts are merged (repeats.py) except in the Globe and Mail corpora (merged across the three in
+    # splits.py), YouTube (spam is repeated across videos, which are the groups) and Qatar (a short reply
+    # such as "thanks" under different questions is a different example: its context differs).
     "c3": ("c3_constructive_comments", "CC BY-NC-SA 4.0 (parent SOCC)", False, _c3),
     "ucc": ("ucc_unhealthy_comments", "CC BY-NC-SA 4.0", False, _ucc),
     "socc": ("socc_constructiveness_toxicity", "CC BY-NC-SA 4.0", False, _socc),
@@ -279,4 +399,9 @@ def load_corpus(name: str, data_dir: Path) -> Corpus:
         )
     corpus = Corpus(name=name, folder=folder, license=license_, commercial_use=commercial)
     adapter(_Reader(corpus, path))
+    if name not in _KEEP_REPEATS:
+        merge_repeats(corpus)
     return corpus
+
+
+_KEEP_REPEATS = ("c3", "ucc", "socc", "youtube", "qatar")

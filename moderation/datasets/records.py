@@ -19,6 +19,8 @@ class Example:
     """What relevance compares the comment with: article title/text or the forum question."""
     weight: float = 1.0
     """Below 1 for weak or noisy data."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """Character spans of ``text`` that annotators marked for the positive label (toxic spans, conspiracy markers)."""
 
 
 def labels(**known: int | None) -> dict[str, int | None]:
@@ -39,7 +41,9 @@ class Corpus:
     dropped: int = 0
     """Rows that could not be used (empty text, unknown label), each counted."""
     duplicates: int = 0
-    """Rows merged into an earlier identical text of the same corpus."""
+    """Rows merged into an earlier identical text (or post) of the same corpus."""
+    conflicts: int = 0
+    """Labels that disagreed across merged rows: the majority is kept, a tie is unknown."""
     sha256: dict[str, str] = field(default_factory=dict)
 
 

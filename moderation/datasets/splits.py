@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from moderation.datasets.corpora import CORPORA, load_corpus
 from moderation.datasets.records import TARGETS, Corpus, DedupReport, Example
+from moderation.datasets.repeats import text_key
 
 GLOBE_AND_MAIL = ("c3", "ucc", "socc")
 YOUTUBE_SPLITS = {"Youtube05-Shakira": "test", "Youtube04-Eminem": "valid"}
@@ -25,13 +27,15 @@ def split_of(example: Example) -> Split:
     return "train" if bucket < 70 else "valid" if bucket < 85 else "test"
 
 
-def _key(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def _merge(kept: Example, other: Example) -> Example:
+    """The kept copy, with the labels and spans only the other copy knows.
+
+    The context stays the kept copy's: it describes the kept copy's group (its article), and every comment of
+    a group must carry the same one.
+    """
     merged = {t: kept.labels[t] if kept.labels[t] is not None else other.labels[t] for t in TARGETS}
-    return Example(kept.text, merged, kept.source, kept.group, kept.context or other.context, kept.weight)
+    spans = kept.spans or (other.spans if other.text == kept.text else ())
+    return replace(kept, labels=merged, spans=spans)
 
 
 def deduplicate(corpora: list[Corpus]) -> DedupReport:
@@ -43,7 +47,7 @@ def deduplicate(corpora: list[Corpus]) -> DedupReport:
             continue
         kept = []
         for example in corpus.examples:
-            key = _key(example.text)
+            key = text_key(example.text)
             if key in first:
                 owner, index = first[key]
                 if owner is corpus:
