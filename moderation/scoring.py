@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from moderation.records import Article, Comment, Record, ScoredComment
 
 MIN_BATCH = 1000
 MAX_BATCH = 5000
 RECENT_PARENTS = 20000
+T = TypeVar("T")
 
 
 def batches(
@@ -109,14 +110,7 @@ class Scorer:
             for batch, articles, parents in pending:
                 yield self.model.score(batch, articles, parents, thresholds=self.thresholds, explain_flags=self.explain)
             return
-        from joblib import Parallel, delayed
-
-        path, trusted = self.model_source
-        run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
-        yield from run(
-            delayed(_score_in_worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
-            for batch, articles, parents in pending
-        )
+        yield from self._in_workers(_score_in_worker, pending)
 
     def json_batches(self, records: Iterable[Record], skip: int = 0) -> Iterator[tuple[list[str], int]]:
         """Like ``score_batches`` but as output lines (one JSON object each) and the number flagged.
@@ -127,13 +121,17 @@ class Scorer:
             for scored in self.score_batches(records, skip):
                 yield _as_json(scored)
             return
+        yield from self._in_workers(_json_in_worker, self._pending(records, skip))
+
+    def _in_workers(self, worker: Callable[..., T], pending: Iterable[tuple[list[Comment], dict, dict]]) -> Iterator[T]:
+        """Run ``worker`` on each pending batch in ``jobs`` processes; results come back in input order."""
         from joblib import Parallel, delayed
 
         path, trusted = self.model_source
         run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
         yield from run(
-            delayed(_json_in_worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
-            for batch, articles, parents in self._pending(records, skip)
+            delayed(worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
+            for batch, articles, parents in pending
         )
 
     def score(self, records: Iterable[Record]) -> Iterator[ScoredComment]:
