@@ -8,7 +8,6 @@ model is loaded once per worker process (cached), not once per task. Dask is an 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.errors import ModerationError
-from moderation.ingest import iter_records, read_articles
-from moderation.records import Comment, Rejected
+from moderation.ingest.session import InputSession
 
 
 @dataclass(frozen=True)
@@ -52,40 +50,32 @@ def score_partition(
 
     out = Path(out_dir) / output_name(source)
     partial = out.with_name(out.name + ".partial")
-    rejects_path = out.with_name(Path(source).stem + ".rejects.jsonl")
-    comments = rejected = flagged = 0
-    rejects = None
-
-    def counted(records):
-        nonlocal comments, rejected, rejects
-        for record in records:
-            if isinstance(record, Rejected):
-                rejected += 1
-                if rejects is None:
-                    rejects = open(rejects_path, "w", encoding="utf-8")  # noqa: SIM115
-                rejects.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-                continue
-            comments += isinstance(record, Comment)
-            yield record
-
+    try:
+        session = InputSession(
+            (source,),
+            fmt=fmt,
+            articles=articles,
+            encoding=encoding,
+            skip_invalid=skip_invalid,
+            rejects=str(out.with_name(Path(source).stem + ".rejects.jsonl")),
+            output=None,
+        )
+    except ModerationError as err:  # e.g. an unreadable --articles file
+        return PartitionResult(source, str(out), 0, 0, 0, str(err))
+    flagged = 0
     try:
         model = load_model(model_path, trusted=trusted)
-        known = read_articles(articles, encoding=encoding) if articles else None
         with open(partial, "w", encoding="utf-8", newline="") as stream:
-            records = iter_records([source], fmt=fmt, encoding=encoding, articles=known, strict=not skip_invalid)
-            for scored in Scorer(model, thresholds).score(counted(records)):
-                stream.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
-                flagged += bool(scored.flags)
+            for lines, n_flagged in Scorer(model, thresholds).json_batches(session.records()):
+                stream.write("\n".join(lines) + "\n")
+                flagged += n_flagged
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(partial, out)
     except ModerationError as err:
         partial.unlink(missing_ok=True)
-        return PartitionResult(source, str(out), comments, rejected, flagged, str(err))
-    finally:
-        if rejects is not None:
-            rejects.close()
-    return PartitionResult(source, str(out), comments, rejected, flagged)
+        return PartitionResult(source, str(out), session.comments, session.rejected, flagged, str(err))
+    return PartitionResult(source, str(out), session.comments, session.rejected, flagged)
 
 
 def score_on_dask(

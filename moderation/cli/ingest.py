@@ -6,7 +6,8 @@ import json
 
 import click
 
-from moderation.cli.common import InputSession, input_options, output_stream, reports_errors
+from moderation.cli.common import input_options, output_stream, reports_errors
+from moderation.ingest.session import InputSession
 from moderation.records import Article, Comment
 
 

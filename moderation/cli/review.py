@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import click
 
-from moderation.cli.common import InputSession, ReportedError, input_options, reports_errors
+from moderation.cli.common import ReportedError, input_options, reports_errors
 from moderation.cli.score import model_options, threshold_options
+from moderation.ingest.session import InputSession
 
 DEFAULT_DB = "moderation.db"
 

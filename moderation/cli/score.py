@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 import click
 
 from moderation.checkpoint import CheckpointedOutput, inputs_fingerprint
-from moderation.cli.common import InputSession, ReportedError, input_options, reports_errors
+from moderation.cli.common import ReportedError, input_options, reports_errors
 from moderation.config import load_thresholds
+from moderation.ingest.session import InputSession
 from moderation.scoring import Scorer
 
 F = TypeVar("F", bound=Callable[..., Any])
