@@ -47,6 +47,18 @@ def read_labeled(path: str, encoding: str = "utf-8") -> LabeledFile:
     """Read a labeled evaluation file; rows without an id get one from their line number."""
     shown = display_path(path)
     rows = csv_dicts(path, encoding) if path.lower().endswith((".csv", ".tsv")) else jsonl_dicts(path, encoding)
+    out = _labeled(rows, shown)
+    if not out.gold:
+        raise InputError("no labeled rows", path=shown)
+    return out
+
+
+def labeled_from_rows(rows: Iterable[Mapping[str, Any]], name: str = "<rows>") -> LabeledFile:
+    """A labeled set from in-memory rows shaped like an evaluation file's (used at training time)."""
+    return _labeled(enumerate(rows, 1), name)
+
+
+def _labeled(rows: Iterable[tuple[int, Mapping[str, Any]]], shown: str) -> LabeledFile:
     reader = RowReader(shown)
     out = LabeledFile()
     for line, row in rows:
@@ -63,8 +75,6 @@ def read_labeled(path: str, encoding: str = "utf-8") -> LabeledFile:
         assert isinstance(comment, Comment)
         labels = {label: _label(row.get(label), label, shown, line) for label in LABELS}
         out.gold[comment.id] = {k: v for k, v in labels.items() if v is not None}
-    if not out.gold:
-        raise InputError("no labeled rows", path=shown)
     return out
 
 
@@ -87,20 +97,6 @@ def evaluate(model: Any, labeled: LabeledFile, thresholds: Mapping[str, float] |
     return {
         label: label_metrics(y, p, limits[label]) for label, (y, p) in gold_and_scores(model, labeled, limits).items()
     }
-
-
-def labeled_from_rows(rows: Iterable[Mapping[str, Any]], name: str = "<rows>") -> LabeledFile:
-    """A labeled set from in-memory rows shaped like an evaluation file's (used at training time)."""
-    reader = RowReader(name)
-    out = LabeledFile()
-    for line, row in enumerate(rows, 1):
-        columns = _resolve(row.keys(), COMMENT_FIELDS)
-        records = reader.records(row, columns, line)
-        out.records.extend(r for r in records if isinstance(r, Article | Comment))
-        comment = records[-1]
-        if isinstance(comment, Comment):
-            out.gold[comment.id] = {k: int(row[k]) for k in LABELS if row.get(k) is not None}
-    return out
 
 
 def format_report(results: Mapping[str, Mapping[str, Any]]) -> Iterator[str]:
