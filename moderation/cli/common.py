@@ -9,6 +9,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -18,6 +19,7 @@ import click
 from moderation.errors import ModerationError
 from moderation.exit_codes import ExitCode
 from moderation.ingest import FORMATS
+from moderation.ingest.session import InputSession
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,8 +59,37 @@ def reports_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The sources a command was given and how to read them (the shared input options, as one value)."""
+
+    paths: tuple[str, ...]
+    fmt: str | None
+    articles: str | None
+    encoding: str
+    skip_invalid: bool
+    rejects: str | None
+
+    def session(self, output: str | None) -> InputSession:
+        """A reading session whose rejects file defaults to sit beside ``output``."""
+        return InputSession(
+            self.paths,
+            fmt=self.fmt,
+            articles=self.articles,
+            encoding=self.encoding,
+            skip_invalid=self.skip_invalid,
+            rejects=self.rejects,
+            output=output,
+        )
+
+
 def input_options(fn: F) -> F:
-    """Options every command that reads comment sources shares."""
+    """Options every command that reads comment sources shares, handed to the command as ``inputs``."""
+
+    @functools.wraps(fn)
+    def with_inputs(paths, fmt, articles, encoding, skip_invalid, rejects, **kwargs: Any) -> Any:
+        return fn(inputs=Inputs(paths, fmt, articles, encoding, skip_invalid, rejects), **kwargs)
+
     decorators = [
         click.argument("paths", nargs=-1, required=True, metavar="PATH..."),
         click.option(
@@ -84,9 +115,10 @@ def input_options(fn: F) -> F:
             help="Where --skip-invalid writes rejected records (default: OUTPUT.rejects.jsonl or ./rejects.jsonl).",
         ),
     ]
+    wrapped: Any = with_inputs
     for decorator in reversed(decorators):
-        fn = decorator(fn)
-    return fn
+        wrapped = decorator(wrapped)
+    return wrapped
 
 
 @contextmanager

@@ -6,8 +6,7 @@ import json
 
 import click
 
-from moderation.cli.common import input_options, output_stream, reports_errors
-from moderation.ingest.session import InputSession
+from moderation.cli.common import Inputs, input_options, output_stream, reports_errors
 from moderation.records import Article, Comment
 
 
@@ -16,12 +15,7 @@ from moderation.records import Article, Comment
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here instead of stdout.")
 @reports_errors
 def ingest(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    articles: str | None,
-    encoding: str,
-    skip_invalid: bool,
-    rejects: str | None,
+    inputs: Inputs,
     output: str | None,
 ) -> None:
     """Read comment sources and write one JSON object per comment, in input order.
@@ -35,9 +29,7 @@ def ingest(
         moderation ingest export.csv --articles articles.jsonl -o comments.jsonl
         moderation ingest dump.jsonl --skip-invalid --rejects bad.jsonl
     """
-    session = InputSession(
-        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
-    )
+    session = inputs.session(output)
     titles: dict[str, str | None] = {}
     with output_stream(output) as out:
         for record in session.records():

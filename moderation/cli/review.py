@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 import click
 
-from moderation.cli.common import ReportedError, input_options, reports_errors
+from moderation.cli.common import Inputs, ReportedError, input_options, reports_errors
 from moderation.cli.score import model_options, threshold_options
-from moderation.ingest.session import InputSession
 
 DEFAULT_DB = "moderation.db"
 
@@ -27,12 +26,7 @@ DEFAULT_DB = "moderation.db"
 @threshold_options
 @reports_errors
 def review(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    articles: str | None,
-    encoding: str,
-    skip_invalid: bool,
-    rejects: str | None,
+    inputs: Inputs,
     db: str,
     moderator: str | None,
     model_path: str | None,
@@ -62,9 +56,7 @@ def review(
     thresholds = load_thresholds(config, threshold_overrides)
     reasons = load_reasons(config) or list(DEFAULT_REASONS)
     model = load_model(model_path, trusted=trust_model)
-    session = InputSession(
-        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=None
-    )
+    session = inputs.session(None)
     failure: list[str] = []
 
     def load(progress: Callable[[int], None]) -> Loaded:

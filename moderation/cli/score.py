@@ -12,9 +12,8 @@ from typing import Any, TypeVar
 import click
 
 from moderation.checkpoint import CheckpointedOutput, inputs_fingerprint
-from moderation.cli.common import ReportedError, input_options, reports_errors
+from moderation.cli.common import Inputs, ReportedError, input_options, reports_errors
 from moderation.config import load_thresholds
-from moderation.ingest.session import InputSession
 from moderation.scoring import Scorer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,12 +101,7 @@ class Progress:
 @threshold_options
 @reports_errors
 def score(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    articles: str | None,
-    encoding: str,
-    skip_invalid: bool,
-    rejects: str | None,
+    inputs: Inputs,
     output: str | None,
     model_path: str | None,
     trust_model: bool,
@@ -142,12 +136,9 @@ def score(
     thresholds = load_thresholds(config, threshold_overrides)
     model = load_model(model_path, trusted=trust_model)
     if engine == "dask":
-        _score_on_dask(paths, output, resume, scheduler, workers, model_path, trust_model, thresholds, fmt, encoding,
-                       skip_invalid, articles)  # fmt: skip
+        _score_on_dask(inputs, output, resume, scheduler, workers, model_path, trust_model, thresholds)
         return
-    session = InputSession(
-        paths, fmt=fmt, articles=articles, encoding=encoding, skip_invalid=skip_invalid, rejects=rejects, output=output
-    )
+    session = inputs.session(output)
     if resume and (output is None or output == "-"):
         raise ReportedError("--resume needs -o FILE: standard output cannot be resumed")
     progress = Progress()
@@ -156,8 +147,8 @@ def score(
     scorer = Scorer(model, thresholds, jobs=jobs, model_source=(model_path, trust_model))
     target = None
     if output is not None and output != "-":
-        options = {"model": model.version, "thresholds": thresholds, "format": fmt, "articles": articles}
-        target = CheckpointedOutput(Path(output), inputs_fingerprint(paths, options), resume)
+        options = {"model": model.version, "thresholds": thresholds, "format": inputs.fmt, "articles": inputs.articles}
+        target = CheckpointedOutput(Path(output), inputs_fingerprint(inputs.paths, options), resume)
     try:
         if target is None:
             out = sys.stdout
@@ -183,7 +174,7 @@ def score(
 
 
 def _score_on_dask(
-    paths: tuple[str, ...],
+    inputs: Inputs,
     output: str | None,
     resume: bool,
     scheduler: str | None,
@@ -191,17 +182,13 @@ def _score_on_dask(
     model_path: str | None,
     trust_model: bool,
     thresholds: dict[str, float],
-    fmt: str | None,
-    encoding: str,
-    skip_invalid: bool,
-    articles: str | None,
 ) -> None:
     from moderation.distributed import score_on_dask
     from moderation.ingest import expand_paths
 
     if output is None or output == "-" or resume:
         raise ReportedError("--engine dask writes one output partition per input: give -o DIR (and no --resume)")
-    sources = expand_paths(paths)
+    sources = expand_paths(inputs.paths)
     if "-" in sources:
         raise ReportedError("--engine dask reads partition files, not standard input")
     results = score_on_dask(
@@ -212,10 +199,10 @@ def _score_on_dask(
         model_path=model_path,
         trusted=trust_model,
         thresholds=thresholds,
-        fmt=fmt,
-        encoding=encoding,
-        skip_invalid=skip_invalid,
-        articles=articles,
+        fmt=inputs.fmt,
+        encoding=inputs.encoding,
+        skip_invalid=inputs.skip_invalid,
+        articles=inputs.articles,
     )
     failed = [r for r in results if r.error]
     total = sum(r.comments for r in results)
