@@ -26,6 +26,8 @@ from moderation.tui.widgets import CommentText, ContextView, ScoreBars, snippet
 
 DEFAULT_REASONS = ("insult or harassment", "hate or slur", "threat", "obscenity", "conspiracy theory", "spam",
                    "off topic", "other")  # fmt: skip
+FILTER_FIELDS = {"author": "author", "article": "article_id"}
+"""Queue filter -> the comment field it matches."""
 ROW_HEADER = "   risk  flags author        comment"
 STATE_MARKS = {"pending": " ", "approved": "✓", "removed": "✗", "escalated": "!"}
 
@@ -69,8 +71,8 @@ class ReviewApp(App[None]):
         Binding("f", "cycle_label", "Label filter"),
         Binding("t", "cycle_state", "State filter"),
         Binding("s", "cycle_sort", "Sort"),
-        Binding("o", "only_author", "Author only", show=False),
-        Binding("i", "only_article", "Article only", show=False),
+        Binding("o", "only('author')", "Author only", show=False),
+        Binding("i", "only('article')", "Article only", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -470,20 +472,15 @@ class ReviewApp(App[None]):
     def action_cycle_sort(self) -> None:
         self._refilter(lambda q: q.cycle_sort())
 
-    def action_only_author(self) -> None:
+    def action_only(self, field: str) -> None:
+        """Show only the current comment's author (or article); pressed again, show everyone."""
         scored = self.current()
 
         def toggle(q: ReviewQueue) -> None:
-            q.filters.author = None if q.filters.author or scored is None else scored.comment.author
-            q.refresh()
-
-        self._refilter(toggle)
-
-    def action_only_article(self) -> None:
-        scored = self.current()
-
-        def toggle(q: ReviewQueue) -> None:
-            q.filters.article = None if q.filters.article or scored is None else scored.comment.article_id
+            shown = (
+                None if getattr(q.filters, field) or scored is None else getattr(scored.comment, FILTER_FIELDS[field])
+            )
+            setattr(q.filters, field, shown)
             q.refresh()
 
         self._refilter(toggle)
