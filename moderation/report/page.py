@@ -11,7 +11,7 @@ from moderation.report.html import chart, document, esc, number, percent, sectio
 from moderation.report.reading import RejectsTally
 from moderation.report.summary import Excerpt, FlaggedComment, Summary, Tally, ThresholdUsed
 
-ARTICLE_ROWS = 100
+ARTICLE_ROWS = 50
 ARTICLE_BARS = 15
 AUTHOR_ROWS = 25
 TITLE_SHOWN = 160
@@ -94,24 +94,29 @@ def _articles(summary: Summary) -> str:
     if any(t.flagged for _, t in named):
         bars = [(t.title or key or "", t.flagged, t.comments) for key, t in named if t.flagged]
         parts.append(chart(charts.article_shares(bars), "Articles with the largest share of flagged comments"))
-    rows = [
-        [
-            str(rank),
-            _article_name(key, tally),
-            number(tally.comments),
-            number(tally.flagged),
-            share_bar(tally.flagged, tally.comments),
-            *(number(n) for n in tally.labels),
-        ]
-        for rank, (key, tally) in enumerate(ranked[:ARTICLE_ROWS], 1)
-    ]
-    headers = ["#", "article", "comments", "flagged", "flagged share", *(LABEL_TITLES[k] for k in LABELS)]
-    parts.append(table(headers, rows, numeric=(0, 2, 3, 5, 6, 7), kind="tally"))
+    parts.append(_tally_table("article", [(_article_name(key, t), t) for key, t in ranked[:ARTICLE_ROWS]]))
     parts.append('<p class="note">Worst first: by the share of comments flagged for any label, then by flags.')
     if len(ranked) > ARTICLE_ROWS:
         parts.append(f" {number(len(ranked) - ARTICLE_ROWS)} more articles with smaller shares are not listed.")
     parts.append("</p>")
     return "".join(parts)
+
+
+def _tally_table(what: str, rows: Sequence[tuple[str, Tally]]) -> str:
+    """Ranked rows of an article or author (name as HTML): comments, flagged, share, flags per label."""
+    cells = [
+        [
+            str(rank),
+            name,
+            number(t.comments),
+            number(t.flagged),
+            share_bar(t.flagged, t.comments),
+            *(number(n) for n in t.labels),
+        ]
+        for rank, (name, t) in enumerate(rows, 1)
+    ]
+    headers = ["#", what, "comments", "flagged", "flagged share", *(LABEL_TITLES[k] for k in LABELS)]
+    return table(headers, cells, numeric=(0, 2, 3, 5, 6, 7), kind="tally")
 
 
 def _histograms(summary: Summary, thresholds: Mapping[str, ThresholdUsed]) -> str:
@@ -159,22 +164,10 @@ def _authors(summary: Summary) -> str:
     )
     if not ranked:
         return f'<p class="note">No named author has a flagged comment.</p>{note}'
-    rows = [
-        [
-            str(rank),
-            esc(author, NAME_SHOWN),
-            number(t.comments),
-            number(t.flagged),
-            share_bar(t.flagged, t.comments),
-            *(number(n) for n in t.labels),
-        ]
-        for rank, (author, t) in enumerate(ranked[:AUTHOR_ROWS], 1)
-    ]
-    headers = ["#", "author", "comments", "flagged", "flagged share", *(LABEL_TITLES[k] for k in LABELS)]
     more = ""
     if len(ranked) > AUTHOR_ROWS:
         more = f'<p class="note">{number(len(ranked) - AUTHOR_ROWS)} more authors with flags are not listed.</p>'
-    body = table(headers, rows, numeric=(0, 2, 3, 5, 6, 7), kind="tally")
+    body = _tally_table("author", [(esc(author, NAME_SHOWN), t) for author, t in ranked[:AUTHOR_ROWS]])
     return body + more + note
 
 
