@@ -91,9 +91,16 @@ def report(
 
 def _model_thresholds(model_path: str | None, versions: dict[str, int]) -> dict[str, float] | None:
     """The thresholds in the sidecar of the model the comments were scored with, if it is that model."""
+    from moderation.errors import ModelError
     from moderation.model.artifact import read_sidecar, shipped_model_path
 
-    sidecar = read_sidecar(Path(model_path) if model_path else shipped_model_path())
+    if model_path:
+        sidecar = read_sidecar(Path(model_path))
+    else:
+        try:
+            sidecar = read_sidecar(shipped_model_path())
+        except ModelError:  # no shipped model: the thresholds are read from the flags alone
+            return None
     if sidecar.get("version") not in versions:
         return None
     return sidecar.get("thresholds")

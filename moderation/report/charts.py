@@ -100,6 +100,8 @@ def score_histogram(label: str, counts: Sequence[int], threshold: float | None, 
         positive = [c for c in counts if c]
         if positive and max(positive) >= 50 * min(positive):
             _log_counts(ax)
+        else:
+            ax.set_ylim(bottom=0)
         if threshold is not None:
             left = threshold < 0.65
             ax.axvline(threshold, color=INK, linestyle="--", linewidth=1)

@@ -32,6 +32,8 @@ class ReportContext:
 
 def render_report(summary: Summary, context: ReportContext) -> str:
     """The whole HTML page."""
+    if not summary.comments:
+        return _empty_report(summary, context)
     parts = [
         section("summary", "At a glance", _headline(summary, context)),
         section("articles", "Articles", _articles(summary)),
@@ -49,10 +51,22 @@ def render_report(summary: Summary, context: ReportContext) -> str:
         ("examples", "Flagged comments"),
         ("model", "Model and inputs"),
     ]
+    return document(context.title, _subtitle(summary, context), nav, "\n".join(parts))
+
+
+def _subtitle(summary: Summary, context: ReportContext) -> str:
     sources = ", ".join(esc(s, NAME_SHOWN) for s in context.sources[:5])
     more = f" and {len(context.sources) - 5} more files" if len(context.sources) > 5 else ""
-    subtitle = f"{number(summary.comments)} scored comments from {sources}{more}"
-    return document(context.title, subtitle, nav, "\n".join(parts))
+    return f"{number(summary.comments)} scored comments from {sources}{more}"
+
+
+def _empty_report(summary: Summary, context: ReportContext) -> str:
+    nothing = '<p class="note">The input holds no scored comments: there is nothing to count or draw.</p>'
+    parts = [
+        section("summary", "At a glance", _headline(summary, context) + nothing),
+        section("model", "Model, thresholds and inputs", _provenance(summary, context)),
+    ]
+    return document(context.title, _subtitle(summary, context), [("model", "Model and inputs")], "\n".join(parts))
 
 
 def _card(value: str, caption: str, kind: str = "", detail: str = "") -> str:

@@ -131,7 +131,9 @@ class ThresholdUsed:
     how: str
 
 
-def thresholds_used(ranges: Mapping[str, ScoreRange], model_thresholds: Mapping[str, float] | None) -> dict:
+def thresholds_used(
+    ranges: Mapping[str, ScoreRange], model_thresholds: Mapping[str, float] | None
+) -> dict[str, ThresholdUsed]:
     """Per label: the model's threshold when the flags agree with it, else what the flags themselves show."""
     out: dict[str, ThresholdUsed] = {}
     for label, seen in ranges.items():

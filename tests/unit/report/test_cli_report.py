@@ -133,3 +133,11 @@ def test_evaluate_writes_curves_calibration_and_confusion(tmp_path: Path) -> Non
     assert f"<td>negative</td><td class=num>{abuse['fp']}</td><td class=num>{abuse['tn']}</td>" in html
     assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in html
     assert "http://" not in html and "https://" not in html
+
+
+def test_an_empty_input_says_there_is_nothing_to_show(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    result = CliRunner().invoke(cli, ["report", str(empty), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert "no scored comments" in result.stdout and "<img" not in result.stdout
