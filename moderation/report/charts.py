@@ -209,11 +209,13 @@ def precision_recall(label: str, y: np.ndarray, p: np.ndarray, threshold: float)
         ax.step(recall, precision, where="post", color=color, linewidth=1.6, label=f"model (AP {ap:.3f})")
         ax.axhline(y.mean(), color=MUTED, linestyle=":", linewidth=1, label=f"base rate {y.mean():.3f}")
         ax.plot([at_recall], [at_precision], "o", color=INK, markersize=6, label=f"threshold {threshold:.3f}")
+        right = at_recall > 0.6
         ax.annotate(
             f"P {at_precision:.2f}, R {at_recall:.2f}",
             xy=(at_recall, at_precision),
-            xytext=(6, 6),
+            xytext=(-8 if right else 8, -12 if at_precision > 0.9 else 6),
             textcoords="offset points",
+            ha="right" if right else "left",
             fontsize=8,
         )
         ax.set_xlim(0, 1.02)
@@ -221,7 +223,7 @@ def precision_recall(label: str, y: np.ndarray, p: np.ndarray, threshold: float)
         ax.set_xlabel("recall")
         ax.set_ylabel("precision")
         ax.set_title(f"{LABEL_TITLES[label]}: precision and recall ({len(y):,} rows)")
-        ax.legend(loc="upper right", fontsize=8, framealpha=0.9, edgecolor="none")
+        ax.legend(loc="best", fontsize=8, framealpha=0.9, edgecolor="none")
         return _svg(fig)
 
 

@@ -88,7 +88,7 @@ def _curves(
     )
     if skipped:
         note += f" No curve for {', '.join(skipped)}: the file has only positives or only negatives for it."
-    return f'<div class="charts">{"".join(images)}</div>{note}</p>'
+    return f'<div class="charts wide">{"".join(images)}</div>{note}</p>'
 
 
 def _calibration(ranked: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> str:
