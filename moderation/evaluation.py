@@ -94,9 +94,14 @@ def gold_and_scores(
 def evaluate(model: Any, labeled: LabeledFile, thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
     """Per-label metrics over the annotated rows, at the model's (or the given) thresholds."""
     limits = {**model.thresholds, **(thresholds or {})}
-    return {
-        label: label_metrics(y, p, limits[label]) for label, (y, p) in gold_and_scores(model, labeled, limits).items()
-    }
+    return metrics_by_label(gold_and_scores(model, labeled, limits), limits)
+
+
+def metrics_by_label(
+    pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], thresholds: Mapping[str, float]
+) -> dict[str, Any]:
+    """``label_metrics`` of each label's (gold, scores), at its threshold."""
+    return {label: label_metrics(y, p, thresholds[label]) for label, (y, p) in pairs.items()}
 
 
 def format_report(results: Mapping[str, Mapping[str, Any]]) -> Iterator[str]:

@@ -80,6 +80,8 @@ class ScoredComment:
     notes: tuple[str, ...] = ()
     """Caveats about this score, e.g. that relevance could not be judged without an article."""
     model_version: str | None = None
+    article_title: str | None = None
+    """The title of the comment's article when the source gave one, so scored files name their articles."""
 
     def to_dict(self) -> dict[str, Any]:
         """The output contract of ``moderation score``."""
@@ -87,7 +89,9 @@ class ScoredComment:
         return {
             "id": c.id,
             "article_id": c.article_id,
+            "article_title": self.article_title,
             "author": c.author,
+            "created_at": c.created_at,
             "text": c.text,
             "scores": {label: round(p, 4) for label, p in self.scores.items()},
             "flags": list(self.flags),

@@ -12,6 +12,7 @@ from moderation.cli.common import package_version
 from moderation.cli.decisions import decisions
 from moderation.cli.evaluate import evaluate
 from moderation.cli.ingest import ingest
+from moderation.cli.report import report
 from moderation.cli.review import review
 from moderation.cli.score import score
 from moderation.cli.train import train
@@ -28,7 +29,7 @@ def cli() -> None:
     """
 
 
-for command in (ingest, score, review, decisions, evaluate, train):
+for command in (ingest, score, review, report, decisions, evaluate, train):
     cli.add_command(command)
 
 

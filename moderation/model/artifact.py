@@ -17,12 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import joblib
-import numpy as np
-import scipy
-import sklearn
-
 from moderation.errors import ModelError
+
+# scikit-learn, SciPy and joblib are imported where a model is saved or loaded, not here: reading a
+# sidecar (as `moderation report` does for thresholds) should not cost the second they take to import.
 
 SHIPPED_NAME = "model.joblib"
 TRUSTED_ENV = "MODERATION_TRUSTED_MODELS"
@@ -69,11 +67,17 @@ def trust(model_path: Path) -> None:
 
 
 def library_versions() -> dict[str, str]:
+    import numpy as np
+    import scipy
+    import sklearn
+
     return {"scikit-learn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
 
 
 def save(model: Any, path: Path, info: dict[str, Any]) -> dict[str, Any]:
     """Write the model and its sidecar; the sidecar records the model file's hash."""
+    import joblib
+
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path, compress=("zlib", 6))
     sidecar = {
@@ -116,6 +120,8 @@ def check_trust(path: Path, sidecar: dict[str, Any], *, trusted: bool) -> None:
 
 
 def check_versions(path: Path, sidecar: dict[str, Any]) -> None:
+    import sklearn
+
     made_with = sidecar.get("libraries", {}).get("scikit-learn")
     if made_with != sklearn.__version__:
         raise ModelError(
@@ -129,6 +135,8 @@ def _load(path: Path, mtime: float, trusted: bool) -> Any:
     sidecar = read_sidecar(path)
     check_trust(path, sidecar, trusted=trusted)
     check_versions(path, sidecar)
+    import joblib
+
     try:
         return joblib.load(path)
     except Exception as err:  # a corrupt or foreign pickle: say which file

@@ -149,7 +149,9 @@ class Model:
                 wanted = [f for f in flags if f != "off_topic" or probs["spam"][i] >= 0.5 * limits["off_topic"]]
                 evidence = self.evidence(comment.text, wanted, units[i])
             notes = () if i in judged_set else (NO_CONTEXT_NOTE,)
-            out.append(ScoredComment(comment, scores, flags, evidence, notes, self.version))
+            article = articles.get(comment.article_id) if comment.article_id else None
+            title = article.title if article else None
+            out.append(ScoredComment(comment, scores, flags, evidence, notes, self.version, title))
         return out
 
     def article_words(self, article: Article | None) -> set[int]:

@@ -23,6 +23,19 @@ def test_score_writes_the_output_contract_in_input_order(data_dir) -> None:
     assert "scored" in result.stderr
 
 
+def test_score_records_carry_the_article_title_and_time_the_source_gave(data_dir, seeds_dir) -> None:
+    args = ["score", str(data_dir / "comments.jsonl"), "--articles", str(data_dir / "articles.jsonl")]
+    rows = {r["id"]: r for r in map(json.loads, CliRunner().invoke(cli, args).stdout.splitlines())}
+    assert rows["c1"]["article_title"] == "City council approves new bike lanes"
+    assert rows["c1"]["created_at"] == "2019-03-03T16:12:00Z" and rows["c2"]["created_at"] is None
+    without_articles = CliRunner().invoke(cli, ["score", str(data_dir / "comments.jsonl")]).stdout.splitlines()
+    assert json.loads(without_articles[0])["article_title"] is None
+    pages = [json.loads(line) for line in CliRunner().invoke(cli, ["score", str(seeds_dir)]).stdout.splitlines()]
+    assert {r["article_id"]: r["article_title"] for r in pages}["001_142733eb08f806b7"] == (
+        "Syria Daily: Regime & Russia Try Again to Capture Last ISIS Town"
+    )
+
+
 def test_threshold_zero_flags_everything(data_dir) -> None:
     result = CliRunner().invoke(cli, ["score", str(data_dir / "comments.jsonl"), "--threshold", "abuse=0"])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
