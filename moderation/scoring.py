@@ -49,14 +49,14 @@ class Scorer:
         explain: bool = True,
         *,
         jobs: int = 1,
-        model_source: tuple[str | None, bool] = (None, False),
+        model_source: tuple[str | None, bool, bool] = (None, False, False),
     ) -> None:
         self.model = model
         self.thresholds = dict(thresholds or {})
         self.explain = explain
         self.jobs = jobs
         self.model_source = model_source
-        """How a worker process loads the same model: (path or None for the shipped one, trusted)."""
+        """How a worker process loads the same model: (path or None for the shipped one, trusted, fast tier)."""
         self.articles: dict[str, Article] = {}
         self._recent: OrderedDict[str, Comment] = OrderedDict()
 
@@ -127,10 +127,10 @@ class Scorer:
         """Run ``worker`` on each pending batch in ``jobs`` processes; results come back in input order."""
         from joblib import Parallel, delayed
 
-        path, trusted = self.model_source
+        path, trusted, fast = self.model_source
         run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
         yield from run(
-            delayed(worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
+            delayed(worker)(path, trusted, fast, self.thresholds, self.explain, batch, articles, parents)
             for batch, articles, parents in pending
         )
 
@@ -142,6 +142,7 @@ class Scorer:
 def _score_in_worker(
     path: str | None,
     trusted: bool,
+    fast: bool,
     thresholds: Mapping[str, float],
     explain: bool,
     batch: list[Comment],
@@ -151,7 +152,7 @@ def _score_in_worker(
     """One batch in a worker process; the model is loaded on the worker's first batch and cached."""
     from moderation.model import load_model
 
-    return load_model(path, trusted=trusted).score(
+    return load_model(path, trusted=trusted, fast=fast).score(
         batch, articles, parents, thresholds=thresholds, explain_flags=explain
     )
 

@@ -31,6 +31,7 @@ def review(
     moderator: str | None,
     model_path: str | None,
     trust_model: bool,
+    fast: bool,
     config: str | None,
     threshold_overrides: tuple[str, ...],
 ) -> None:
@@ -55,7 +56,7 @@ def review(
 
     thresholds = load_thresholds(config, threshold_overrides)
     reasons = load_reasons(config) or list(DEFAULT_REASONS)
-    model = load_model(model_path, trusted=trust_model)
+    model = load_model(model_path, trusted=trust_model, fast=fast)
     session = inputs.session(None)
     failure: list[str] = []
 

@@ -33,6 +33,55 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+LINEAR = """\
+The linear tier (`--fast`): abuse and conspiracy are calibrated linear heads over hashed word unigrams and
+bigrams of the normalised text (case, look-alike letters, leet, spelled-out and repeated letters, invisible
+characters folded away). off_topic is either spam (a third linear head) or irrelevance (word-overlap
+signals against the article, the parent comment and the rest of the thread, fed to a logistic regression
+over the signals and their pairwise products), combined as 1 - (1 - spam)(1 - irrelevant)."""
+
+FULL = """\
+The full tier (the default) adds a pretrained sentence encoder, {package} ({license}; files checked by
+sha256 before use, run by {runtime}, texts cut at {max_tokens} tokens). Each head (abuse, conspiracy, spam)
+is a logistic regression over the encoder's mean- and max-pooled token vectors, blended with the linear
+tier's score of the same head on validation data; irrelevance also reads the cosine similarity of the
+comment's vector to its article's (or parent's) and to the rest of its thread's. Evidence spans are the
+linear tier's phrases; when it finds none, the sentence the encoder head scores highest."""
+
+
+def _tiers(sidecar: dict[str, Any]) -> list[str]:
+    encoder = sidecar.get("encoder")
+    if not encoder:
+        return LINEAR.splitlines()
+    return [*FULL.format(**encoder).splitlines(), "", *LINEAR.splitlines()]
+
+
+def _selection(selection: dict[str, Any]) -> list[str]:
+    """The leave-one-source-out table: each candidate trained without a family, scored on it."""
+    if not selection:
+        return []
+    lines = [
+        "",
+        "## Model selection: leave one source out",
+        "",
+        "Each candidate was trained without one family of corpora and scored (ROC-AUC) on that family's",
+        "train and validation rows; the best mean wins. This rewards what carries over to comment sections",
+        "the model never saw; in-domain figures are in the next section.",
+    ]
+    for label, table in selection.items():
+        families = list(table["families"])
+        lines += ["", f"**{label}** (chosen: {table['chosen']})", ""]
+        lines.append("| candidate | " + " | ".join(families) + " | mean |")
+        lines.append("|---|" + "---|" * (len(families) + 1))
+        for name, per_family in table["auc"].items():
+            cells = " | ".join(_fmt(per_family.get(f)) for f in families)
+            lines.append(f"| {name} | {cells} | {_fmt(table['mean'][name])} |")
+        held = "; ".join(f"{f}: {', '.join(s)}" for f, s in table["families"].items())
+        lines.append("")
+        lines.append(f"Families: {held}.")
+    return lines
+
+
 def render(sidecar: dict[str, Any]) -> str:
     lines = [
         f"# Model card: {sidecar['version']}",
@@ -43,11 +92,8 @@ def render(sidecar: dict[str, Any]) -> str:
         "## What it does",
         "",
         "Scores a reader comment with a probability per label: **abuse**, **conspiracy** and **off_topic**.",
-        "abuse and conspiracy are calibrated linear heads over hashed word unigrams and bigrams of the",
-        "normalised text (case, look-alike letters, leet, spelled-out and repeated letters, invisible characters",
-        "folded away). off_topic is either spam (a third linear head) or irrelevance (word-overlap signals",
-        "against the article, the parent comment and the rest of the thread, fed to a logistic regression",
-        "over the signals and their pairwise products), combined as 1 - (1 - spam)(1 - irrelevant).",
+        "",
+        *_tiers(sidecar),
         "",
         "## Thresholds",
         "",
@@ -82,21 +128,31 @@ def render(sidecar: dict[str, Any]) -> str:
             f"({', '.join(restricted)}). Use it for research and evaluation, or retrain without those corpora "
             "(`moderation train --exclude NAME`) before commercial deployment.",
         ]
+    lines += _selection(sidecar.get("selection") or {})
     lines += ["", "## Quality on held-out data", ""]
     lines += [
-        "Measured by `moderation evaluate` on the test files `moderation train` writes to its `--eval-dir`;",
-        "the model never trained or tuned on them.",
-        "",
-        "| test file | label | n | positives | ROC-AUC | AP | precision | recall | F1 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Measured by `moderation evaluate` on the test files `moderation train` writes to its `--eval-dir`",
+        "(`--fast` for the linear tier); the model never trained or tuned on them.",
     ]
-    for name, per_label in sidecar.get("metrics", {}).get("heldout", {}).items():
-        for label, m in per_label.items():
-            lines.append(
-                f"| {name} | {label} | {m['n']} | {m['positives']} | {_fmt(m['roc_auc'])} | "
-                f"{_fmt(m['average_precision'])} | {_fmt(m['precision'])} | {_fmt(m['recall'])} | {_fmt(m['f1'])} |"
-            )
-    other = {k: v for k, v in sidecar.get("metrics", {}).items() if k != "heldout"}
+    tables = [("heldout", "full tier" if "encoder" in sidecar else None), ("heldout_fast", "linear tier (--fast)")]
+    for key, title in tables:
+        per_file = sidecar.get("metrics", {}).get(key)
+        if not per_file:
+            continue
+        if title:
+            lines += ["", f"### {title}"]
+        lines += [
+            "",
+            "| test file | label | n | positives | ROC-AUC | AP | precision | recall | F1 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, per_label in per_file.items():
+            for label, m in per_label.items():
+                lines.append(
+                    f"| {name} | {label} | {m['n']} | {m['positives']} | {_fmt(m['roc_auc'])} | "
+                    f"{_fmt(m['average_precision'])} | {_fmt(m['precision'])} | {_fmt(m['recall'])} | {_fmt(m['f1'])} |"
+                )
+    other = {k: v for k, v in sidecar.get("metrics", {}).items() if k not in ("heldout", "heldout_fast")}
     if other:
         lines += ["", "Other figures:", ""]
         lines += [f"- {k}: {_fmt(v)}" for k, v in other.items()]
