@@ -387,7 +387,8 @@ class Store:
             for r in batch:
                 self.db.execute(
                     "INSERT INTO decisions (key, comment_id, text_hash, text, action, labels, reason, moderator,"
-                    " session, decided_at, model_version, undoes) VALUES (?, ?, ?, ?, 'undo', NULL, NULL, ?, ?, ?, ?, ?)",
+                    " session, decided_at, model_version, undoes)"
+                    " VALUES (?, ?, ?, ?, 'undo', NULL, NULL, ?, ?, ?, ?, ?)",
                     (r["key"], r["comment_id"], r["text_hash"], r["text"], self.moderator, self.session, now,
                      r["model_version"], r["seq"]),
                 )  # fmt: skip

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from moderation.errors import InputError
-from moderation.ingest.markup import child_text, html_to_text, iter_xml_events, local_name
 from moderation.identity import comment_key
+from moderation.ingest.markup import child_text, html_to_text, iter_xml_events, local_name
 from moderation.ingest.textio import display_path, open_binary
 from moderation.records import Article, Comment, Record, Rejected
 

@@ -48,7 +48,8 @@ def _item_records(item: Element, path: str, line: int, strict: bool) -> Iterator
         if reason:
             if strict:
                 raise InputError(f"post {post_id}: {reason}", path=path, line=line)
-            yield Rejected(where, f"post {post_id}: {reason}", key=comment_key(post_id, comment_id) if comment_id else None)
+            key = comment_key(post_id, comment_id) if comment_id else None
+            yield Rejected(where, f"post {post_id}: {reason}", key=key)
             continue
         parent = child_text(element, "comment_parent")
         yield Comment(

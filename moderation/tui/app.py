@@ -284,6 +284,7 @@ class ReviewApp(App[None]):
         c = self.queue.counts()
         f = self.queue.filters
         flagged = "  ".join(f"{LABEL_TITLES[label]} {c[f'flagged_{label}']}" for label in LABELS)
+        changed = f"  changed since decided {c[CHANGED]}" if c[CHANGED] else ""
         extra = ""
         if f.search:
             extra += f"  search “{f.search}”"
@@ -294,7 +295,7 @@ class ReviewApp(App[None]):
         text = (
             f"pending {c['pending']}  decided now {self.queue.decided_this_session} "
             f"({self.queue.rate_per_minute():.1f}/min)  approved {c['approved']} removed {c['removed']} "
-            f"escalated {c['escalated']}{f'  changed since decided {c[CHANGED]}' if c[CHANGED] else ''}  |  flagged: {flagged}  |  showing {c['shown']} of {c['total']}: "
+            f"escalated {c['escalated']}{changed}  |  flagged: {flagged}  |  showing {c['shown']} of {c['total']}: "
             f"{f.state}, {f.label}, {SORT_TITLES[self.queue.sort]}{extra}"
         )
         if self.queue.selected:
