@@ -496,8 +496,9 @@ class Store:
         corrected labels: those labels are 1, the others 0. Removed without corrections: the labels the
         model flagged are 1. Approved: 0 for every label. Escalated comments teach nothing yet.
         """
-        rows = self.db.execute(
-            "SELECT d.seq, COALESCE(d.text, CASE WHEN c.text_hash = d.text_hash THEN c.text END) AS text, c.flags"
+        rows = self.db.execute(  # the flags shown are known only while the comment reads as it did
+            "SELECT d.seq, COALESCE(d.text, CASE WHEN c.text_hash = d.text_hash THEN c.text END) AS text,"
+            " CASE WHEN c.text_hash = d.text_hash THEN c.flags END AS flags"
             " FROM decisions d LEFT JOIN comments c ON c.key = d.key WHERE d.key IS NOT NULL"
         )
         texts = {r["seq"]: (r["text"], json.loads(r["flags"] or "[]")) for r in rows}
