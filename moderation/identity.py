@@ -23,7 +23,7 @@ import dataclasses
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from moderation.errors import InputError
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from moderation.records import Comment, Record
 
 WINDOW = 100_000
-"""Keys a streaming reader remembers for the duplicate check (about 25 MB)."""
+"""Keys a streaming reader remembers for the duplicate check (about 30 MB)."""
 
 
 def comment_key(article_id: str | None, source_id: str) -> str:
@@ -57,51 +57,52 @@ class IdentityGuard:
         self.window = window
         self.strict = strict
         self._seen: OrderedDict[str, tuple[int, str | None]] = OrderedDict()
+        """Key -> (hash of its text, where it was read), oldest first."""
         self._gone: OrderedDict[str, str] = OrderedDict()
+        """Key of a rejected comment -> "deleted" or "rejected", oldest first."""
 
     def check(self, records: Iterable[Record]) -> Iterator[Record]:
         """The records in order; a repeated key becomes a rejection, a reply to a rejected comment says so."""
         from moderation.records import Comment, Rejected
 
+        seen, gone, window = self._seen, self._gone, self.window
         for record in records:
-            if isinstance(record, Rejected):
-                if record.key is not None:
-                    self._remember(self._gone, record.key, "deleted" if record.deleted else "rejected")
+            if type(record) is Comment or isinstance(record, Comment):
+                key = comment_key(record.article_id, record.id)
+                fingerprint = hash(record.text)
+                earlier = seen.get(key)
+                if earlier is not None:
+                    yield self._repeat(record, key, fingerprint, earlier)
+                    continue
+                seen[key] = (fingerprint, record.source)
+                if window is not None and len(seen) > window:
+                    seen.popitem(last=False)
+                if gone and record.parent_id and record.parent_state is None:
+                    state = gone.get(comment_key(record.article_id, record.parent_id))
+                    if state is not None:
+                        record = dataclasses.replace(record, parent_state=state)
                 yield record
-            elif isinstance(record, Comment):
-                yield self._comment(record)
             else:
+                if isinstance(record, Rejected) and record.key is not None:
+                    gone[record.key] = "deleted" if record.deleted else "rejected"
+                    if window is not None and len(gone) > window:
+                        gone.popitem(last=False)
                 yield record
 
-    def _comment(self, comment: Comment) -> Record:
+    def _repeat(self, comment: Comment, key: str, fingerprint: int, earlier: tuple[int, str | None]) -> Record:
+        """A second comment under a key already seen: a duplicate to report, or a clash to reject."""
         from moderation.records import Rejected
 
-        key = comment.key
-        earlier = self._seen.get(key)
-        fingerprint = hash(comment.text)
-        if earlier is not None:
-            first_text, first_source = earlier
-            if first_text == fingerprint:
-                return Rejected(
-                    comment.source or key,
-                    f"duplicate of comment {key} at {first_source}: same text, kept once",
-                )
-            reason = (
-                f"comment {key} appears twice under one article with different text: "
-                f"at {first_source} (kept as {key}) and at {comment.source} (rejected)"
+        first_text, first_source = earlier
+        if first_text == fingerprint:
+            return Rejected(
+                comment.source or key, f"duplicate of comment {key} at {first_source}: same text, kept once"
             )
-            if self.strict:
-                path, _, line = (comment.source or "").rpartition(":")
-                raise InputError(reason, path=path or None, line=int(line) if line.isdigit() else None)
-            return Rejected(comment.source or key, reason, comment.text[:2000])
-        self._remember(self._seen, key, (fingerprint, comment.source))
-        if comment.parent_id and comment.parent_state is None:
-            gone = self._gone.get(comment_key(comment.article_id, comment.parent_id))
-            if gone is not None:
-                return dataclasses.replace(comment, parent_state=gone)
-        return comment
-
-    def _remember(self, table: OrderedDict[str, Any], key: str, value: Any) -> None:
-        table[key] = value
-        if self.window is not None and len(table) > self.window:
-            table.popitem(last=False)
+        reason = (
+            f"comment {key} appears twice under one article with different text: "
+            f"at {first_source} (kept as {key}) and at {comment.source} (rejected)"
+        )
+        if self.strict:
+            path, _, line = (comment.source or "").rpartition(":")
+            raise InputError(reason, path=path or None, line=int(line) if line.isdigit() else None)
+        return Rejected(comment.source or key, reason, comment.text[:2000])

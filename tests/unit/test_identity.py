@@ -124,7 +124,7 @@ def test_a_reply_to_a_rejected_row_says_so(tmp_path: Path) -> None:
 def test_a_wxr_item_without_post_id_takes_its_article_id_from_its_link(tmp_path: Path) -> None:
     item = (
         "<item><title>Bridge closed</title><link>https://example.org/bridge</link>"
-        '<content:encoded><![CDATA[<p>Closed for repairs.</p>]]></content:encoded>'
+        "<content:encoded><![CDATA[<p>Closed for repairs.</p>]]></content:encoded>"
         "<wp:comment><wp:comment_id>3</wp:comment_id><wp:comment_content>About time.</wp:comment_content>"
         "</wp:comment></item>"
     )
