@@ -103,7 +103,6 @@ MIGRATIONS: list[str] = [
         author, parent_id, created_at, source, scores, flags, model_version FROM comments_v1;
     DROP TABLE comments_v1;
     CREATE INDEX comments_author ON comments(author);
-    CREATE INDEX comments_source_id ON comments(id);
     ALTER TABLE decisions ADD COLUMN key TEXT;
     ALTER TABLE decisions ADD COLUMN text TEXT;
     UPDATE decisions SET
