@@ -99,7 +99,7 @@ class IdentityGuard:
                 comment.source or key, f"duplicate of comment {key} at {first_source}: same text, kept once"
             )
         reason = (
-            f"comment {key} appears twice under one article with different text: "
+            f"comment {key} appears twice with different text (one id twice under one article): "
             f"at {first_source} (kept as {key}) and at {comment.source} (rejected)"
         )
         if self.strict:

@@ -102,3 +102,25 @@ async def test_a_reply_to_a_deleted_comment_shows_a_parent_stub(make_app, tmp_pa
         assert app.current() is not None and app.current().comment.key == "5001/9004"
         screen = screen_text(app)
         assert "In reply to" in screen and "[deleted]" in screen
+
+
+async def test_two_moderators_on_one_database_each_decide_their_own_comment_of_a_shared_id(
+    make_app, tmp_path: Path
+) -> None:
+    source = _source(tmp_path / "merged.jsonl", [ABUSIVE, HARMLESS])
+    ana = make_app("ana", loader=lambda: loaded_from(source))
+    bo = make_app("bo", loader=lambda: loaded_from(source))
+    async with ana.run_test(size=(160, 40)) as pilot_a:
+        await _ready(ana, pilot_a)
+        assert ana.current() is not None and ana.current().comment.key == "a1/11"
+        await pilot_a.pause(0.4)  # ana's claim on a1/11 lands
+        async with bo.run_test(size=(160, 40)) as pilot_b:
+            await _ready(bo, pilot_b)
+            assert _pending_keys(bo) == {"a2/11"}  # only ana's comment is hidden, not its namesake
+            await pilot_b.press("a")
+            await pilot_a.press("r")
+    standing = ana.store.current()
+    assert {k: (d.action, d.moderator) for k, d in standing.items()} == {
+        "a1/11": ("remove", "ana"),
+        "a2/11": ("approve", "bo"),
+    }
