@@ -45,9 +45,9 @@ def write_decisions(db: Path, examples) -> int:
         store.remember(scored)
         for s, e in zip(scored, examples, strict=True):
             if e.labels["abuse"]:
-                store.record(s.comment.id, e.text, "remove", labels=["abuse"])
+                store.record(s.comment, "remove", labels=["abuse"])
             else:
-                store.record(s.comment.id, e.text, "approve")
+                store.record(s.comment, "approve")
     return len(examples)
 
 

@@ -19,8 +19,11 @@ from moderation.records import ScoredComment
 SORTS = ("risk", "uncertain", "newest", "article")
 SORT_TITLES = {"risk": "highest risk", "uncertain": "most uncertain", "newest": "newest", "article": "by article"}
 LABEL_FILTERS = ("all", *LABELS, "unflagged")
-STATE_FILTERS = ("pending", "all", "approved", "removed", "escalated")
+STATE_FILTERS = ("pending", "all", "approved", "removed", "escalated", "changed")
 STATE_OF_ACTION = {"approve": "approved", "remove": "removed", "escalate": "escalated"}
+CHANGED = "changed"
+"""A comment decided on when it read differently: the decision is not applied, so it waits for a new one."""
+AWAITING = ("pending", CHANGED)
 
 
 @dataclass
@@ -44,7 +47,8 @@ class ReviewQueue:
 
     def __post_init__(self) -> None:
         n = len(self.items)
-        self.index = {s.comment.id: i for i, s in enumerate(self.items)}
+        self.index = {s.comment.key: i for i, s in enumerate(self.items)}
+        """Comment key -> position in ``items`` (keys are unique: the reading session rejects repeats)."""
         self.states = ["pending"] * n
         self.hidden: set[int] = set()  # claimed by another moderator
         self.selected: set[int] = set()
@@ -80,7 +84,8 @@ class ReviewQueue:
     def _matches(self, i: int) -> bool:
         f = self.filters
         s = self.items[i]
-        if f.state != "all" and self.states[i] != f.state:
+        state = self.states[i]
+        if f.state != "all" and state != f.state and not (f.state == "pending" and state == CHANGED):
             return False
         if f.label == "unflagged":
             if s.flags:
@@ -124,9 +129,9 @@ class ReviewQueue:
         self.refresh()
         return self.filters.state
 
-    def set_hidden(self, comment_ids: Iterable[str]) -> bool:
-        """Hide comments other moderators hold; True when that changed the view."""
-        hidden = {self.index[c] for c in comment_ids if c in self.index}
+    def set_hidden(self, keys: Iterable[str]) -> bool:
+        """Hide comments (by key) other moderators hold; True when that changed the view."""
+        hidden = {self.index[c] for c in keys if c in self.index}
         if hidden == self.hidden:
             return False
         self.hidden = hidden
@@ -135,12 +140,15 @@ class ReviewQueue:
 
     # ------------------------------------------------------------------ decisions
 
-    def mark(self, comment_id: str, action: str | None) -> None:
-        """Record the standing decision of a comment (None: pending again, after an undo)."""
-        i = self.index.get(comment_id)
+    def mark(self, key: str, action: str | None, *, changed: bool = False) -> None:
+        """Record the standing decision of a comment (None: pending again, after an undo).
+
+        ``changed``: the decision was made on other text than the comment has now, so it is not applied.
+        """
+        i = self.index.get(key)
         if i is not None:
             self._state_counts[self.states[i]] -= 1
-            self.states[i] = STATE_OF_ACTION[action] if action else "pending"
+            self.states[i] = CHANGED if changed else STATE_OF_ACTION[action] if action else "pending"
             self._state_counts[self.states[i]] += 1
 
     def count_decision(self, n: int = 1) -> None:
@@ -159,7 +167,7 @@ class ReviewQueue:
         n = len(self.view)
         for step in range(1, n + 1):
             pos = (after + step) % n
-            if self.states[self.view[pos]] == "pending":
+            if self.states[self.view[pos]] in AWAITING:
                 return pos
         return None
 
@@ -172,10 +180,11 @@ class ReviewQueue:
             "approved": states["approved"],
             "removed": states["removed"],
             "escalated": states["escalated"],
+            "changed": states[CHANGED],
             **{f"flagged_{label}": flagged[label] for label in LABELS},
         }
 
     def author_comments(self, author: str | None, exclude: str | None = None) -> list[int]:
         if not author:
             return []
-        return [i for i in self._by_author.get(author, []) if self.items[i].comment.id != exclude]
+        return [i for i in self._by_author.get(author, []) if self.items[i].comment.key != exclude]

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from moderation.identity import comment_key
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -24,7 +26,12 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Comment:
-    """One reader comment, with where it came from (``source`` is ``file:line``)."""
+    """One reader comment, with where it came from (``source`` is ``file:line``).
+
+    ``id`` is the id the source gave; ``key`` is the comment's identity everywhere else (see
+    ``moderation.identity``). ``parent_state`` is "deleted" or "rejected" when the comment replied to
+    was deleted in the export or could not be read.
+    """
 
     id: str
     text: str
@@ -33,21 +40,40 @@ class Comment:
     parent_id: str | None = None
     created_at: str | None = None
     source: str | None = None
+    parent_state: str | None = None
+
+    @property
+    def key(self) -> str:
+        return comment_key(self.article_id, self.id)
+
+    @property
+    def parent_key(self) -> str | None:
+        return comment_key(self.article_id, self.parent_id) if self.parent_id else None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The ingest output record: the source's fields, the key, and the parent's key and state."""
+        return {**asdict(self), "key": self.key, "parent_key": self.parent_key}
 
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """An input record that could not become a comment, and why."""
+    """An input record that could not become a comment, and why.
+
+    ``key`` is the key the comment would have had, when the source said enough to know it, so that
+    replies to it can say their parent is gone; ``deleted`` when the export itself marked it deleted.
+    """
 
     source: str
     reason: str
     raw: str | None = field(default=None, repr=False)
+    key: str | None = None
+    deleted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "reason": self.reason, "raw": self.raw}
+        out: dict[str, Any] = {"source": self.source, "reason": self.reason, "raw": self.raw}
+        if self.key is not None:
+            out["key"] = self.key
+        return out
 
 
 Record = Article | Comment | Rejected
@@ -88,6 +114,7 @@ class ScoredComment:
         c = self.comment
         return {
             "id": c.id,
+            "key": c.key,
             "article_id": c.article_id,
             "article_title": self.article_title,
             "author": c.author,

@@ -68,8 +68,9 @@ class Scorer:
 
     def _keep_recent(self, batch: list[Comment]) -> None:
         for comment in batch:
-            self._recent[comment.id] = comment
-            self._recent.move_to_end(comment.id)
+            key = comment.key
+            self._recent[key] = comment
+            self._recent.move_to_end(key)
         while len(self._recent) > RECENT_PARENTS:
             self._recent.popitem(last=False)
 
@@ -80,8 +81,8 @@ class Scorer:
         return scored
 
     def _context(self, batch: list[Comment]) -> tuple[dict[str, Article], dict[str, Comment]]:
-        """The articles and earlier comments one batch needs, so a worker gets only those."""
-        wanted = {c.parent_id for c in batch if c.parent_id}
+        """The articles and earlier comments (by key) one batch needs, so a worker gets only those."""
+        wanted = {c.parent_key for c in batch if c.parent_id}
         parents = {pid: self._recent[pid] for pid in wanted if pid in self._recent}
         ids = {c.article_id for c in batch if c.article_id}
         return {k: self.articles[k] for k in ids if k in self.articles}, parents

@@ -7,6 +7,9 @@
 - The schema is versioned (``PRAGMA user_version``) and migrated forward on open.
 - Two moderators can share one database: a comment on screen is claimed for a short lease so the other
   is not shown it, and writes retry with backoff instead of failing with "database is locked".
+- Comments, decisions and claims are known by the comment's key (``moderation.identity``), and each
+  decision keeps the text it was made on: a decision whose comment reads differently now is reported
+  as changed since decided, never applied to the new text.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from moderation.errors import StoreError
+from moderation.identity import comment_key
 from moderation.labels import LABELS
-from moderation.records import ScoredComment
+from moderation.records import Comment, ScoredComment
 
 ACTIONS = ("approve", "remove", "escalate")
 CLAIM_SECONDS = 120.0
@@ -73,6 +77,46 @@ MIGRATIONS: list[str] = [
         expires_at REAL NOT NULL
     );
     """,
+    # 2: comments known by key (article-scoped id), decisions keep their key and text, claims by key.
+    # Schema 1 knew comments by source id alone, so of two comments sharing an id only the last one
+    # remembered was kept: a decision maps onto it only when its text is the one decided on; the others
+    # keep key NULL until a queue holding their comment is opened (see ``Store._adopt_unkeyed``).
+    """
+    ALTER TABLE comments RENAME TO comments_v1;
+    DROP INDEX comments_author;
+    CREATE TABLE comments (
+        key TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        text TEXT NOT NULL,
+        article_id TEXT,
+        article_title TEXT,
+        author TEXT,
+        parent_id TEXT,
+        created_at TEXT,
+        source TEXT,
+        scores TEXT,
+        flags TEXT,
+        model_version TEXT
+    );
+    INSERT INTO comments SELECT comment_key(article_id, id), id, text_hash, text, article_id, article_title,
+        author, parent_id, created_at, source, scores, flags, model_version FROM comments_v1;
+    DROP TABLE comments_v1;
+    CREATE INDEX comments_author ON comments(author);
+    ALTER TABLE decisions ADD COLUMN key TEXT;
+    ALTER TABLE decisions ADD COLUMN text TEXT;
+    UPDATE decisions SET
+        key = (SELECT c.key FROM comments c WHERE c.id = decisions.comment_id AND c.text_hash = decisions.text_hash),
+        text = (SELECT c.text FROM comments c WHERE c.id = decisions.comment_id AND c.text_hash = decisions.text_hash);
+    CREATE INDEX decisions_key ON decisions(key);
+    DROP TABLE claims;
+    CREATE TABLE claims (
+        key TEXT PRIMARY KEY,
+        session TEXT NOT NULL,
+        moderator TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -87,10 +131,12 @@ def now_iso() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """One row of the log."""
+    """One row of the log. ``key`` is the comment's identity, ``comment_id`` the id its source gave it."""
 
     seq: int
+    key: str | None
     comment_id: str
+    text_hash: str
     action: str
     labels: tuple[str, ...] | None
     reason: str | None
@@ -100,12 +146,18 @@ class Decision:
     model_version: str | None
     undoes: int | None = None
 
+    def made_on(self, text: str) -> bool:
+        """Whether this decision was made on this text (False: the comment changed since it was decided)."""
+        return self.text_hash == text_hash(text)
+
 
 def _row_to_decision(row: sqlite3.Row) -> Decision:
     labels = json.loads(row["labels"]) if row["labels"] else None
     return Decision(
         seq=row["seq"],
+        key=row["key"],
         comment_id=row["comment_id"],
+        text_hash=row["text_hash"],
         action=row["action"],
         labels=tuple(labels) if labels is not None else None,
         reason=row["reason"],
@@ -145,6 +197,7 @@ class Store:
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.create_function("comment_key", 2, comment_key, deterministic=True)
             self._migrate()
         except sqlite3.Error as err:
             raise _explain(err, self.path) from None
@@ -207,8 +260,10 @@ class Store:
     def remember(self, scored: Iterable[ScoredComment], titles: dict[str, str | None] | None = None) -> None:
         """Keep a snapshot of the comments under review (their text is what training learns from)."""
         titles = titles or {}
+        scored = list(scored)
         rows = [
             (
+                s.comment.key,
                 s.comment.id,
                 text_hash(s.comment.text),
                 s.comment.text,
@@ -224,18 +279,45 @@ class Store:
             )
             for s in scored
         ]
-        self._write(
-            lambda: self.db.executemany(
-                "INSERT OR REPLACE INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+
+        def work() -> None:
+            self.db.executemany("INSERT OR REPLACE INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self._adopt_unkeyed([s.comment for s in scored])
+
+        self._write(work)
+
+    def _adopt_unkeyed(self, comments: Sequence[Comment]) -> None:
+        """Give decisions migrated from schema 1 without a key the key of the comment they were made on.
+
+        Schema 1 knew a comment by its source id alone. A decision goes to the comment with that source id
+        whose text is the one decided on; failing that, to the only comment with that source id, where it
+        then shows as changed since decided. When neither settles it, it waits for another queue.
+        """
+        unkeyed = self.db.execute("SELECT seq, comment_id, text_hash FROM decisions WHERE key IS NULL").fetchall()
+        if not unkeyed:
+            return
+        by_source: dict[str, list[Comment]] = {}
+        for comment in comments:
+            by_source.setdefault(comment.id, []).append(comment)
+        for row in unkeyed:
+            candidates = by_source.get(row["comment_id"], [])
+            same_text = [c for c in candidates if text_hash(c.text) == row["text_hash"]]
+            if len(same_text) == 1:
+                chosen, text = same_text[0], same_text[0].text
+            elif not same_text and len(candidates) == 1:
+                chosen, text = candidates[0], None
+            else:
+                continue
+            self.db.execute(
+                "UPDATE decisions SET key = ?, text = COALESCE(text, ?) WHERE seq = ? AND key IS NULL",
+                (chosen.key, text, row["seq"]),
             )
-        )
 
     # ------------------------------------------------------------------ decisions
 
     def record(
         self,
-        comment_id: str,
-        text: str,
+        comment: Comment,
         action: str,
         *,
         labels: Sequence[str] | None = None,
@@ -245,13 +327,11 @@ class Store:
         """Append a decision and commit it before returning."""
         if action not in ACTIONS:
             raise StoreError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
-        return self.record_many(
-            [(comment_id, text)], action, labels=labels, reason=reason, model_version=model_version
-        )[0]
+        return self.record_many([comment], action, labels=labels, reason=reason, model_version=model_version)[0]
 
     def record_many(
         self,
-        items: Sequence[tuple[str, str]],
+        comments: Sequence[Comment],
         action: str,
         *,
         labels: Sequence[str] | None = None,
@@ -270,18 +350,20 @@ class Store:
 
         def work() -> list[Decision]:
             out = []
-            for comment_id, text in items:
+            for c in comments:
+                digest = text_hash(c.text)
                 cursor = self.db.execute(
-                    "INSERT INTO decisions (comment_id, text_hash, action, labels, reason, moderator, session,"
-                    " decided_at, model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (comment_id, text_hash(text), action, labels_json, reason, self.moderator, self.session, stamp,
+                    "INSERT INTO decisions (key, comment_id, text_hash, text, action, labels, reason, moderator,"
+                    " session, decided_at, model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (c.key, c.id, digest, c.text, action, labels_json, reason, self.moderator, self.session, stamp,
                      model_version),
                 )  # fmt: skip
                 out.append(
-                    Decision(cursor.lastrowid or 0, comment_id, action, tuple(sorted(labels)) if labels is not None
-                             else None, reason, self.moderator, self.session, stamp, model_version)
+                    Decision(cursor.lastrowid or 0, c.key, c.id, digest, action, tuple(sorted(labels))
+                             if labels is not None else None, reason, self.moderator, self.session, stamp,
+                             model_version)
                 )  # fmt: skip
-            self.db.executemany("DELETE FROM claims WHERE comment_id = ?", [(c,) for c, _ in items])
+            self.db.executemany("DELETE FROM claims WHERE key = ?", [(c.key,) for c in comments])
             return out
 
         return self._write(work)
@@ -303,25 +385,30 @@ class Store:
             now = now_iso()
             for r in batch:
                 self.db.execute(
-                    "INSERT INTO decisions (comment_id, text_hash, action, labels, reason, moderator, session,"
-                    " decided_at, model_version, undoes) VALUES (?, ?, 'undo', NULL, NULL, ?, ?, ?, ?, ?)",
-                    (r["comment_id"], r["text_hash"], self.moderator, self.session, now, r["model_version"], r["seq"]),
-                )
+                    "INSERT INTO decisions (key, comment_id, text_hash, text, action, labels, reason, moderator,"
+                    " session, decided_at, model_version, undoes)"
+                    " VALUES (?, ?, ?, ?, 'undo', NULL, NULL, ?, ?, ?, ?, ?)",
+                    (r["key"], r["comment_id"], r["text_hash"], r["text"], self.moderator, self.session, now,
+                     r["model_version"], r["seq"]),
+                )  # fmt: skip
             return [_row_to_decision(r) for r in batch]
 
         return self._write(work)
 
-    def current(self, comment_ids: Iterable[str] | None = None) -> dict[str, Decision]:
-        """Each comment's standing decision: its latest one that has not been undone."""
+    def current(self, keys: Iterable[str] | None = None) -> dict[str, Decision]:
+        """Each comment's standing decision, by key: its latest one that has not been undone.
+
+        Whether it still applies is for the caller to check against the comment's text (``made_on``).
+        """
         query = (
-            "SELECT * FROM decisions d WHERE action != 'undo'"
+            "SELECT * FROM decisions d WHERE action != 'undo' AND key IS NOT NULL"
             " AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.seq) ORDER BY seq"
         )
-        wanted = set(comment_ids) if comment_ids is not None else None
+        wanted = set(keys) if keys is not None else None
         out: dict[str, Decision] = {}
         for row in self.db.execute(query):
-            if wanted is None or row["comment_id"] in wanted:
-                out[row["comment_id"]] = _row_to_decision(row)
+            if wanted is None or row["key"] in wanted:
+                out[row["key"]] = _row_to_decision(row)
         return out
 
     def log(self) -> Iterator[Decision]:
@@ -329,41 +416,39 @@ class Store:
             yield _row_to_decision(row)
 
     def author_history(self, author: str, limit: int = 50) -> list[tuple[str, str, str | None]]:
-        """(comment id, text, standing action or None) for an author's comments seen in this database."""
+        """(comment key, text, standing action or None) for an author's comments seen in this database."""
         rows = self.db.execute(
-            "SELECT id, text FROM comments WHERE author = ? ORDER BY rowid DESC LIMIT ?", (author, limit)
+            "SELECT key, text FROM comments WHERE author = ? ORDER BY rowid DESC LIMIT ?", (author, limit)
         ).fetchall()
-        standing = self.current(r["id"] for r in rows)
-        return [(r["id"], r["text"], standing[r["id"]].action if r["id"] in standing else None) for r in rows]
+        standing = self.current(r["key"] for r in rows)
+        return [(r["key"], r["text"], standing[r["key"]].action if r["key"] in standing else None) for r in rows]
 
     # ------------------------------------------------------------------ claims
 
-    def claim(self, comment_id: str, lease: float = CLAIM_SECONDS) -> bool:
-        """Hold a comment for this session; False when another live session holds it."""
+    def claim(self, key: str, lease: float = CLAIM_SECONDS) -> bool:
+        """Hold a comment (by key) for this session; False when another live session holds it."""
         now = time.time()
 
         def work() -> bool:
-            row = self.db.execute(
-                "SELECT session, expires_at FROM claims WHERE comment_id = ?", (comment_id,)
-            ).fetchone()
+            row = self.db.execute("SELECT session, expires_at FROM claims WHERE key = ?", (key,)).fetchone()
             if row and row["session"] != self.session and row["expires_at"] > now:
                 return False
             self.db.execute("DELETE FROM claims WHERE session = ?", (self.session,))
             self.db.execute(
                 "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?)",
-                (comment_id, self.session, self.moderator, now + lease),
+                (key, self.session, self.moderator, now + lease),
             )
             return True
 
         return self._write(work)
 
     def claimed_by_others(self) -> dict[str, str]:
-        """Comment id -> moderator, for live claims of other sessions."""
+        """Comment key -> moderator, for live claims of other sessions."""
         rows = self.db.execute(
-            "SELECT comment_id, moderator FROM claims WHERE session != ? AND expires_at > ?",
+            "SELECT key, moderator FROM claims WHERE session != ? AND expires_at > ?",
             (self.session, time.time()),
         )
-        return {r["comment_id"]: r["moderator"] for r in rows}
+        return {r["key"]: r["moderator"] for r in rows}
 
     def release(self) -> None:
         self._write(lambda: self.db.execute("DELETE FROM claims WHERE session = ?", (self.session,)))
@@ -371,12 +456,20 @@ class Store:
     # ------------------------------------------------------------------ export and training
 
     def export(self, stream: IO[str], fmt: str = "jsonl") -> int:
-        """Write the whole log (undo rows included) for audit or other systems; returns rows written."""
-        fields = ["seq", "comment_id", "action", "labels", "reason", "moderator", "session", "decided_at",
-                  "model_version", "undoes", "text_hash", "author", "article_id", "text"]  # fmt: skip
+        """Write the whole log (undo rows included) for audit or other systems; returns rows written.
+
+        Each row names the comment by ``key`` (and the source's ``comment_id``), carries the text the
+        decision was made on, and ``changed_since_decided``: true when the comment last seen under that key
+        reads differently, null when that is unknown (a decision from schema 1 not yet matched to a comment).
+        """
+        fields = ["seq", "key", "comment_id", "action", "labels", "reason", "moderator", "session", "decided_at",
+                  "model_version", "undoes", "text_hash", "changed_since_decided", "author", "article_id",
+                  "text"]  # fmt: skip
         rows = self.db.execute(
-            "SELECT d.*, c.author, c.article_id, c.text FROM decisions d LEFT JOIN comments c ON c.id = d.comment_id"
-            " ORDER BY d.seq"
+            "SELECT d.*, c.author, c.article_id,"
+            " COALESCE(d.text, CASE WHEN c.text_hash = d.text_hash THEN c.text END) AS text,"
+            " CASE WHEN c.key IS NULL THEN NULL ELSE c.text_hash != d.text_hash END AS changed_since_decided"
+            " FROM decisions d LEFT JOIN comments c ON c.key = d.key ORDER BY d.seq"
         )
         n = 0
         if fmt == "csv":
@@ -389,6 +482,8 @@ class Store:
             for row in rows:
                 record = {f: row[f] for f in fields}
                 record["labels"] = json.loads(record["labels"]) if record["labels"] else None
+                changed = record["changed_since_decided"]
+                record["changed_since_decided"] = None if changed is None else bool(changed)
                 stream.write(json.dumps(record, ensure_ascii=False) + "\n")
                 n += 1
         return n
@@ -396,16 +491,20 @@ class Store:
     def labeled_comments(self) -> Iterator[tuple[str, dict[str, int], str | None]]:
         """(text, labels, model version shown) for each comment with a standing approve or remove.
 
-        Removed with corrected labels: those labels are 1, the others 0. Removed without corrections: the
-        labels the model flagged are 1. Approved: 0 for every label. Escalated comments teach nothing yet.
+        The text is the one the decision was made on, even if the comment changed since. Removed with
+        corrected labels: those labels are 1, the others 0. Removed without corrections: the labels the
+        model flagged are 1. Approved: 0 for every label. Escalated comments teach nothing yet.
         """
-        texts = {
-            r["id"]: (r["text"], json.loads(r["flags"] or "[]")) for r in self.db.execute("SELECT * FROM comments")
-        }
-        for comment_id, decision in self.current().items():
-            if comment_id not in texts or decision.action == "escalate":
+        rows = self.db.execute(  # the flags shown are known only while the comment reads as it did
+            "SELECT d.seq, COALESCE(d.text, CASE WHEN c.text_hash = d.text_hash THEN c.text END) AS text,"
+            " CASE WHEN c.text_hash = d.text_hash THEN c.flags END AS flags"
+            " FROM decisions d LEFT JOIN comments c ON c.key = d.key WHERE d.key IS NOT NULL"
+        )
+        texts = {r["seq"]: (r["text"], json.loads(r["flags"] or "[]")) for r in rows}
+        for decision in self.current().values():
+            text, flags = texts.get(decision.seq, (None, []))
+            if text is None or decision.action == "escalate":
                 continue
-            text, flags = texts[comment_id]
             if decision.action == "approve":
                 yield text, dict.fromkeys(LABELS, 0), decision.model_version
             else:

@@ -18,6 +18,7 @@ import click
 
 from moderation.errors import ModerationError
 from moderation.exit_codes import ExitCode
+from moderation.identity import WINDOW
 from moderation.ingest import FORMATS
 from moderation.ingest.session import InputSession
 
@@ -70,8 +71,11 @@ class Inputs:
     skip_invalid: bool
     rejects: str | None
 
-    def session(self, output: str | None) -> InputSession:
-        """A reading session whose rejects file defaults to sit beside ``output``."""
+    def session(self, output: str | None, *, window: int | None = WINDOW) -> InputSession:
+        """A reading session whose rejects file defaults to sit beside ``output``.
+
+        ``window``: how many recent keys the duplicate check remembers (None: all, for the review queue).
+        """
         return InputSession(
             self.paths,
             fmt=self.fmt,
@@ -80,6 +84,7 @@ class Inputs:
             skip_invalid=self.skip_invalid,
             rejects=self.rejects,
             output=output,
+            window=window,
         )
 
 

@@ -30,6 +30,10 @@ def decisions() -> None:
 def export(db: str, fmt: str, output: str | None) -> None:
     """Write every decision (undos included, oldest first) with the comment it was about.
 
+    Each row names the comment by key (ARTICLE/ID) and by the source's comment_id, carries the text
+    the decision was made on, and changed_since_decided: true when the comment last seen under that
+    key reads differently (the decision is then not applied in review), null when not known.
+
     CSV cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with a quote.
 
     \b

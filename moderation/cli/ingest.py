@@ -23,6 +23,11 @@ def ingest(
     PATH may be a scraped article page (.txt), a JSONL or CSV export, a WordPress WXR
     export (.xml), a directory of those, or `-` for JSONL on stdin.
 
+    Each comment gets a key, its identity in review and in the decisions log: ARTICLE/ID (the
+    bare id for a comment with no article). A key seen twice is reported: the same text is kept
+    once, different text is rejected naming both places. A reply whose parent was deleted or
+    rejected says so in parent_state.
+
     \b
     Examples:
         moderation ingest seeds/

@@ -57,7 +57,7 @@ def review(
     thresholds = load_thresholds(config, threshold_overrides)
     reasons = load_reasons(config) or list(DEFAULT_REASONS)
     model = load_model(model_path, trusted=trust_model, fast=fast)
-    session = inputs.session(None)
+    session = inputs.session(None, window=None)  # the whole queue is in memory: check every key
     failure: list[str] = []
 
     def load(progress: Callable[[int], None]) -> Loaded:

@@ -122,10 +122,11 @@ def score(
 ) -> None:
     """Score every comment for abuse, conspiracy and off-topic; write one JSON object per comment.
 
-    Each record: id, article_id, article_title, author, created_at, text, scores (probability per
-    label), flags (labels at or above threshold), evidence (the phrases behind each flag, as
-    character spans into text), notes (e.g. when relevance could not be judged for lack of an
-    article), source and model_version.
+    Each record: id, key (the comment's identity: ARTICLE/ID, or the id when it has no article),
+    article_id, article_title, author, created_at, text, scores (probability per label), flags
+    (labels at or above threshold), evidence (the phrases behind each flag, as character spans
+    into text), notes (e.g. when relevance could not be judged for lack of an article), source
+    and model_version.
 
     \b
     Examples:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from moderation.errors import InputError
+from moderation.identity import comment_key
 from moderation.ingest.markup import child_text, html_to_text, iter_xml_events, local_name
 from moderation.ingest.textio import display_path, open_binary
 from moderation.records import Article, Comment, Record, Rejected
@@ -72,10 +73,11 @@ def _comment(post: Element, path: str, line: int) -> Record:
     body = html_to_text(child_text(post, "message") or "")
     if not post_id:
         return Rejected(where, "post without a dsq:id")
+    key = comment_key(_dsq_id(_child(post, "thread")), post_id)
     if (child_text(post, "isDeleted") or "").lower() == "true":
-        return Rejected(where, f"post {post_id} is marked deleted in the export", body[:2000] or None)
+        return Rejected(where, f"post {post_id} is marked deleted in the export", body[:2000] or None, key, True)
     if not body:
-        return Rejected(where, f"post {post_id} has no text")
+        return Rejected(where, f"post {post_id} has no text", key=key)
     name = None
     if author is not None:
         name = child_text(author, "name") or child_text(author, "username")
@@ -91,7 +93,7 @@ def _comment(post: Element, path: str, line: int) -> Record:
 
 
 def _checked(record: Record, strict: bool) -> Iterator[Record]:
-    if strict and isinstance(record, Rejected) and "marked deleted" not in record.reason:
+    if strict and isinstance(record, Rejected) and not record.deleted:
         path, _, line = record.source.rpartition(":")
         raise InputError(record.reason, path=path, line=int(line))
     yield record

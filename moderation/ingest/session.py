@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import IO
 
+from moderation.identity import WINDOW, IdentityGuard
 from moderation.ingest import iter_records, read_articles
 from moderation.records import Article, Comment, Record, Rejected
 
@@ -27,6 +28,7 @@ class InputSession:
         skip_invalid: bool,
         rejects: str | None,
         output: str | None,
+        window: int | None = WINDOW,
     ) -> None:
         self.paths = paths
         self.fmt = fmt
@@ -39,17 +41,20 @@ class InputSession:
         self.rejected = 0
         self.article_ids: set[str] = set()
         self._rejects_file: IO[str] | None = None
+        self.identity = IdentityGuard(window, strict=not skip_invalid)
+        """Repeated keys are reported, replies to rejected comments marked (``window=None``: exactly)."""
 
     def records(self) -> Iterator[Record]:
         """Articles and comments; rejected records are written away as they come."""
         try:
-            for record in iter_records(
+            read = iter_records(
                 self.paths,
                 fmt=self.fmt,
                 encoding=self.encoding,
                 articles=self.articles,
                 strict=not self.skip_invalid,
-            ):
+            )
+            for record in self.identity.check(read):
                 if isinstance(record, Rejected):
                     self._reject(record)
                     continue

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from moderation.errors import InputError
+from moderation.identity import comment_key, derived_article_id
 from moderation.ingest.textio import (
     decode_line,
     display_path,
@@ -90,7 +91,9 @@ class RowReader:
         if text is not None and not isinstance(text, str):
             return [Rejected(where, "`text` is not a string", _raw(row))]
         if text is None or not text.strip():
-            return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row))]
+            known = _scalar(get("id"))  # a reply to this row can then say its parent is gone
+            key = comment_key(_scalar(get("article_id")), known) if known else None
+            return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row), key)]
         if _unpaired_surrogate(get(name) for name in COMMENT_FIELDS):
             return [Rejected(where, "unpaired UTF-16 surrogate (\\ud800-\\udfff) in a field", _raw(row))]
         comment_id = _scalar(get("id"))
@@ -100,7 +103,7 @@ class RowReader:
         article_id = _scalar(get("article_id"))
         title, body, url = _scalar(get("article_title")), _scalar(get("article_text")), _scalar(get("article_url"))
         if title or body:
-            article_id = article_id or f"{self.path}#{comment_id}"
+            article_id = article_id or derived_article_id(url, title, body)
             article = Article(id=article_id, title=title, text=body or "", url=url)
             key = hash((article.title, article.text, article.url))
             if self._announced.get(article_id) != key:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from moderation.errors import InputError
+from moderation.identity import comment_key, derived_article_id
 from moderation.ingest.markup import child_text, html_to_text, iter_xml_events, local_name
 from moderation.ingest.textio import display_path, open_binary
 from moderation.records import Article, Comment, Record, Rejected
@@ -33,15 +34,11 @@ def iter_wxr(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
 
 
 def _item_records(item: Element, path: str, line: int, strict: bool) -> Iterator[Record]:
-    post_id = child_text(item, "post_id") or child_text(item, "guid") or f"line-{line}"
     comments = [child for child in item if local_name(child.tag) == "comment"]
     content = next((child.text or "" for child in item if local_name(child.tag) == "encoded"), "")
-    yield Article(
-        id=post_id,
-        title=child_text(item, "title"),
-        text=html_to_text(content),
-        url=child_text(item, "link"),
-    )
+    title, text, link = child_text(item, "title"), html_to_text(content), child_text(item, "link")
+    post_id = child_text(item, "post_id") or child_text(item, "guid") or derived_article_id(link, title, text)
+    yield Article(id=post_id, title=title, text=text, url=link)
     for element in comments:
         comment_id = child_text(element, "comment_id")
         body = html_to_text(child_text(element, "comment_content") or "")
@@ -51,7 +48,8 @@ def _item_records(item: Element, path: str, line: int, strict: bool) -> Iterator
         if reason:
             if strict:
                 raise InputError(f"post {post_id}: {reason}", path=path, line=line)
-            yield Rejected(where, f"post {post_id}: {reason}")
+            key = comment_key(post_id, comment_id) if comment_id else None
+            yield Rejected(where, f"post {post_id}: {reason}", key=key)
             continue
         parent = child_text(element, "comment_parent")
         yield Comment(

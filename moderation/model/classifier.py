@@ -87,14 +87,17 @@ class Model:
         thresholds: Mapping[str, float] | None = None,
         explain_flags: bool = True,
     ) -> list[ScoredComment]:
-        """Score a batch. Comments of one article should arrive in one batch: they are each other's thread."""
+        """Score a batch. Comments of one article should arrive in one batch: they are each other's thread.
+
+        ``parents``: comments of earlier batches that this batch replies to, by key (``Comment.key``).
+        """
         if not comments:
             return []
         articles = articles or {}
         limits = {**self.thresholds, **(thresholds or {})}
         probs, batch = self.head_probabilities([c.text for c in comments])
         words = list(batch.hashes)
-        index_of = {c.id: i for i, c in enumerate(comments)}
+        index_of = {c.key: i for i, c in enumerate(comments)}  # keys: ids repeat across articles
         thread_of: list[int] = []
         article_words: list[set[int]] = []
         thread_ids: dict[str, int] = {}
@@ -106,9 +109,9 @@ class Model:
                 if key is not None:
                     thread_ids[key] = len(article_words) - 1
             thread_of.append(thread_ids[key] if key is not None else len(article_words) - 1)
-        parent_of = [index_of.get(c.parent_id, -1) if c.parent_id else -1 for c in comments]
+        parent_of = [index_of.get(c.parent_key, -1) if c.parent_key else -1 for c in comments]
         known_parents = parents or {}
-        outside = [c.parent_id for c in comments if c.parent_id not in index_of and c.parent_id in known_parents]
+        outside = [c.parent_key for c in comments if c.parent_key not in index_of and c.parent_key in known_parents]
         if outside:  # parents from earlier batches join as extra rows, each alone in its own thread
             extra = featurize([known_parents[pid].text for pid in dict.fromkeys(outside)]).hashes
             for pid, hashes in zip(dict.fromkeys(outside), extra, strict=True):
@@ -117,7 +120,7 @@ class Model:
                 article_words.append(set())
                 thread_of.append(len(article_words) - 1)
                 parent_of.append(-1)
-            parent_of[: len(comments)] = [index_of.get(c.parent_id, -1) if c.parent_id else -1 for c in comments]
+            parent_of[: len(comments)] = [index_of.get(c.parent_key, -1) if c.parent_key else -1 for c in comments]
         sizes = np.bincount(thread_of)
         judged = [
             i

@@ -17,9 +17,9 @@ from textual.widgets import Footer, Header, Label, ProgressBar
 
 from moderation.errors import StoreError
 from moderation.labels import LABEL_TITLES, LABELS
-from moderation.queue import SORT_TITLES, ReviewQueue
+from moderation.queue import CHANGED, SORT_TITLES, ReviewQueue
 from moderation.records import Article, ScoredComment
-from moderation.store import Store
+from moderation.store import Decision, Store
 from moderation.tui.queue_list import QueueList
 from moderation.tui.screens import ChoiceScreen, ConfirmScreen, HelpScreen, SearchScreen
 from moderation.tui.widgets import CommentText, ContextView, ScoreBars, snippet
@@ -29,7 +29,8 @@ DEFAULT_REASONS = ("insult or harassment", "hate or slur", "threat", "obscenity"
 FILTER_FIELDS = {"author": "author", "article": "article_id"}
 """Queue filter -> the comment field it matches."""
 ROW_HEADER = "   risk  flags author        comment"
-STATE_MARKS = {"pending": " ", "approved": "✓", "removed": "✗", "escalated": "!"}
+STATE_MARKS = {"pending": " ", "approved": "✓", "removed": "✗", "escalated": "!", "changed": "~"}
+PARENT_STUBS = {"deleted": "[deleted]", "rejected": "[could not be read: see the rejects file]"}
 
 
 @dataclass
@@ -89,7 +90,7 @@ class ReviewApp(App[None]):
         ("b", "decide all selected comments at once (asks first)"),
         ("/", "search comment text and authors as you type"),
         ("f", "filter by label: all, abuse, conspiracy, off-topic, unflagged"),
-        ("t", "filter by state: pending, all, approved, removed, escalated"),
+        ("t", "filter by state: pending (and changed), all, approved, removed, escalated, changed since decided"),
         ("s", "sort: highest risk, most uncertain, newest, by article"),
         ("o", "show only this author's comments (again: everyone)"),
         ("i", "show only this article's comments (again: every article)"),
@@ -105,6 +106,8 @@ class ReviewApp(App[None]):
         self.queue: ReviewQueue | None = None
         self.loaded: Loaded | None = None
         self.corrections: dict[str, set[str]] = {}
+        self.changed: dict[str, Decision] = {}
+        """Key -> the standing decision made when the comment read differently (not applied)."""
         self._rows_key: list[str] = []
 
     # ------------------------------------------------------------------ layout and loading
@@ -158,8 +161,7 @@ class ReviewApp(App[None]):
             self.store.remember(loaded.scored, titles)
         except StoreError as err:
             self._read_only(err)
-        for comment_id, decision in self.store.current(self.queue.index).items():
-            self.queue.mark(comment_id, decision.action)
+        self._apply_standing(self.store.current(self.queue.index))
         self.queue.set_hidden(self.store.claimed_by_others())
         self.queue.refresh()
         self.query_one("#loading").display = False
@@ -168,6 +170,24 @@ class ReviewApp(App[None]):
         self._rebuild()
         self.queue_list.focus()
         self.set_interval(5.0, self._refresh_claims)
+
+    def _apply_standing(self, standing: Mapping[str, Decision], undone: Sequence[str] = ()) -> None:
+        """Show each comment's standing decision; one made on other text is held back as changed."""
+        assert self.queue is not None
+        for key in undone:
+            if key not in standing:
+                self.changed.pop(key, None)
+                self.queue.mark(key, None)
+        for key, decision in standing.items():
+            i = self.queue.index.get(key)
+            if i is None:
+                continue
+            changed = not decision.made_on(self.queue.items[i].comment.text)
+            if changed:
+                self.changed[key] = decision
+            else:
+                self.changed.pop(key, None)
+            self.queue.mark(key, decision.action, changed=changed)
 
     # ------------------------------------------------------------------ drawing
 
@@ -202,10 +222,10 @@ class ReviewApp(App[None]):
         self.queue_list.set_rows(len(self.queue.view), row)
         self._show_current()
 
-    def _redraw_row(self, comment_id: str) -> None:
+    def _redraw_row(self, key: str) -> None:
         assert self.queue is not None
         try:
-            self.queue_list.refresh_row(self.queue.view.index(self.queue.index[comment_id]))
+            self.queue_list.refresh_row(self.queue.view.index(self.queue.index[key]))
         except (KeyError, ValueError):
             return
 
@@ -219,17 +239,20 @@ class ReviewApp(App[None]):
         assert self.queue is not None and self.loaded is not None
         scored = self.current()
         self.query_one("#comment", CommentText).show(scored)
-        corrected = sorted(self.corrections.get(scored.comment.id, set(scored.flags))) if scored else []
+        corrected = sorted(self.corrections.get(scored.comment.key, set(scored.flags))) if scored else []
         self.query_one("#scores", ScoreBars).show(scored, self.queue.thresholds, corrected)
         if scored is not None:
             c = scored.comment
             article = self.loaded.articles.get(c.article_id or "")
             lead = " ".join((article.text if article else "").split())[:240]
-            parent_i = self.queue.index.get(c.parent_id or "")
+            parent_i = self.queue.index.get(c.parent_key or "")
             parent = self.queue.items[parent_i].comment.text if parent_i is not None else None
+            stub = None
+            if c.parent_id and parent is None:
+                stub = PARENT_STUBS.get(c.parent_state or "", f"[{c.parent_id}: not in these sources]")
             history = [
                 (self.queue.states[i], self.queue.items[i].comment.text)
-                for i in self.queue.author_comments(c.author, exclude=c.id)
+                for i in self.queue.author_comments(c.author, exclude=c.key)
             ]
             self.query_one("#context", ContextView).show(
                 scored,
@@ -238,18 +261,30 @@ class ReviewApp(App[None]):
                 parent=parent,
                 history=history,
                 model_version=scored.model_version,
+                parent_stub=stub,
+                changed=self._changed_note(c.key),
             )
-            self._claim_soon(c.id)
+            self._claim_soon(c.key)
         else:
             self.query_one("#context", ContextView).show(None, article_title=None, article_lead="", parent=None,
                                                          history=(), model_version=None)  # fmt: skip
         self._status()
+
+    def _changed_note(self, key: str) -> str | None:
+        decision = self.changed.get(key)
+        if decision is None:
+            return None
+        return (
+            f"{decision.action} by {decision.moderator} at {decision.decided_at[:16].replace('T', ' ')} when the "
+            "comment read differently; that decision is not applied here. Decide again."
+        )
 
     def _status(self) -> None:
         assert self.queue is not None
         c = self.queue.counts()
         f = self.queue.filters
         flagged = "  ".join(f"{LABEL_TITLES[label]} {c[f'flagged_{label}']}" for label in LABELS)
+        changed = f"  changed since decided {c[CHANGED]}" if c[CHANGED] else ""
         extra = ""
         if f.search:
             extra += f"  search “{f.search}”"
@@ -260,7 +295,7 @@ class ReviewApp(App[None]):
         text = (
             f"pending {c['pending']}  decided now {self.queue.decided_this_session} "
             f"({self.queue.rate_per_minute():.1f}/min)  approved {c['approved']} removed {c['removed']} "
-            f"escalated {c['escalated']}  |  flagged: {flagged}  |  showing {c['shown']} of {c['total']}: "
+            f"escalated {c['escalated']}{changed}  |  flagged: {flagged}  |  showing {c['shown']} of {c['total']}: "
             f"{f.state}, {f.label}, {SORT_TITLES[self.queue.sort]}{extra}"
         )
         if self.queue.selected:
@@ -275,17 +310,17 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------------ claims and errors
 
-    def _claim_soon(self, comment_id: str) -> None:
+    def _claim_soon(self, key: str) -> None:
         """Claim the comment once the cursor rests on it, not on every row scrolled past."""
         if self._claim_timer is not None:
             self._claim_timer.stop()
-        self._claim_timer = self.set_timer(0.25, lambda: self._claim(comment_id))
+        self._claim_timer = self.set_timer(0.25, lambda: self._claim(key))
 
-    def _claim(self, comment_id: str) -> None:
+    def _claim(self, key: str) -> None:
         if getattr(self, "_read_only_message", None):
             return
         try:
-            self.store.claim(comment_id)
+            self.store.claim(key)
         except StoreError as err:
             self._read_only(err)
 
@@ -298,9 +333,9 @@ class ReviewApp(App[None]):
         except StoreError:
             return
         if current is not None:
-            others.pop(current.comment.id, None)
+            others.pop(current.comment.key, None)
         if self.queue.set_hidden(others):
-            self._rebuild(keep=current.comment.id if current else None)
+            self._rebuild(keep=current.comment.key if current else None)
 
     def _read_only(self, err: StoreError) -> None:
         self._read_only_message = str(err)
@@ -319,12 +354,12 @@ class ReviewApp(App[None]):
             return
         labels = None
         if action == "remove" and len(targets) == 1:
-            labels = sorted(self.corrections.get(targets[0].comment.id, set(targets[0].flags)))
-        elif len(targets) == 1 and targets[0].comment.id in self.corrections:
-            labels = sorted(self.corrections[targets[0].comment.id])
+            labels = sorted(self.corrections.get(targets[0].comment.key, set(targets[0].flags)))
+        elif len(targets) == 1 and targets[0].comment.key in self.corrections:
+            labels = sorted(self.corrections[targets[0].comment.key])
         try:
             self.store.record_many(
-                [(s.comment.id, s.comment.text) for s in targets],
+                [s.comment for s in targets],
                 action,
                 labels=labels,
                 reason=reason,
@@ -334,9 +369,10 @@ class ReviewApp(App[None]):
             self._read_only(err)
             return
         for s in targets:
-            self.queue.mark(s.comment.id, action)
+            self.changed.pop(s.comment.key, None)
+            self.queue.mark(s.comment.key, action)
         self.queue.count_decision(len(targets))
-        self._after_decision([s.comment.id for s in targets])
+        self._after_decision([s.comment.key for s in targets])
 
     def _after_decision(self, decided: list[str]) -> None:
         """Decided comments leave a pending view; the cursor stays put, so the next one slides under it."""
@@ -372,7 +408,7 @@ class ReviewApp(App[None]):
         if scored is None:
             return
         label = LABELS[k]
-        chosen = self.corrections.setdefault(scored.comment.id, set(scored.flags))
+        chosen = self.corrections.setdefault(scored.comment.key, set(scored.flags))
         chosen.symmetric_difference_update({label})
         self._show_current()
 
@@ -386,12 +422,11 @@ class ReviewApp(App[None]):
         if not undone:
             self.notify("Nothing of yours to undo.")
             return
-        standing = self.store.current([d.comment_id for d in undone])
-        for d in undone:
-            self.queue.mark(d.comment_id, standing[d.comment_id].action if d.comment_id in standing else None)
+        keys = [d.key for d in undone if d.key is not None]
+        self._apply_standing(self.store.current(keys), undone=keys)
         self.queue.decided_this_session = max(0, self.queue.decided_this_session - len(undone))
         self.queue.refresh()
-        self._rebuild(keep=undone[0].comment_id)
+        self._rebuild(keep=undone[0].key)
         self.notify(f"Undid {undone[0].action} of {len(undone)} comment(s).")
 
     def action_move(self, step: int) -> None:
@@ -409,9 +444,9 @@ class ReviewApp(App[None]):
         scored = self.current()
         if scored is None or self.queue is None:
             return
-        i = self.queue.index[scored.comment.id]
+        i = self.queue.index[scored.comment.key]
         self.queue.selected.symmetric_difference_update({i})
-        self._redraw_row(scored.comment.id)
+        self._redraw_row(scored.comment.key)
         self.action_move(1)
         self._status()
 
@@ -422,7 +457,7 @@ class ReviewApp(App[None]):
         else:
             self.queue.selected = set(self.queue.view)
         current = self.current()
-        self._rebuild(keep=current.comment.id if current else None)
+        self._rebuild(keep=current.comment.key if current else None)
 
     def action_bulk(self) -> None:
         assert self.queue is not None
@@ -461,7 +496,7 @@ class ReviewApp(App[None]):
         current = self.current()
         self.queue.filters.search = text
         self.queue.refresh()
-        self._rebuild(keep=current.comment.id if current else None)
+        self._rebuild(keep=current.comment.key if current else None)
 
     def action_cycle_label(self) -> None:
         self._refilter(lambda q: q.cycle_label_filter())
@@ -490,7 +525,7 @@ class ReviewApp(App[None]):
             return
         current = self.current()
         change(self.queue)
-        self._rebuild(keep=current.comment.id if current else None)
+        self._rebuild(keep=current.comment.key if current else None)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.HELP))

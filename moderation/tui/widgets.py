@@ -88,12 +88,23 @@ class ContextView(Static):
         parent: str | None,
         history: Sequence[tuple[str, str]],
         model_version: str | None,
+        parent_stub: str | None = None,
+        changed: str | None = None,
     ) -> None:
+        """``parent_stub`` stands in for a parent that is gone (deleted, rejected, not in the sources);
+        ``changed`` says what was decided on this comment when it read differently."""
         if scored is None:
             self.update("")
             return
         c = scored.comment
         out = Text()
+        if changed:
+            out.append("CHANGED SINCE DECIDED  ", style="bold black on yellow")
+            out.append_text(literal(changed))
+            out.append("\n\n")
+        out.append("Comment  ", style="bold")
+        out.append_text(literal(c.key))
+        out.append("\n")
         out.append("Author   ", style="bold")
         out.append_text(literal(c.author or "(unknown)"))
         out.append(f"    source {c.source or '-'}    model {model_version or '-'}\n", style="grey70")
@@ -106,6 +117,11 @@ class ContextView(Static):
         if parent:
             out.append("\nIn reply to\n", style="bold")
             out.append_text(snippet(parent, 300))
+            out.append("\n")
+        elif parent_stub:
+            out.append("\nIn reply to\n", style="bold")
+            out.append_text(literal(parent_stub))
+            out.stylize("italic grey70", len(out) - len(parent_stub))
             out.append("\n")
         out.append(f"\nAuthor's other comments here: {len(history)}\n", style="bold")
         for state, text in history[:8]:

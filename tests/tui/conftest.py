@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -40,14 +41,34 @@ def queue() -> Loaded:
     return Loaded(scored, {"a1": article}, THRESHOLDS, "test-model", "scored 6 comments (1 articles)")
 
 
+def loaded_from(path: str) -> Loaded:
+    """A queue read from a real source through the review's reading session, scored by a stand-in rule
+    (comments saying "idiot" are abusive), so identity is tested on what the readers really produce."""
+    from moderation.ingest.session import InputSession
+
+    session = InputSession((path,), fmt=None, articles=None, encoding="utf-8", skip_invalid=True, rejects=None,
+                           output=str(Path(path).with_suffix(".out")), window=None)  # fmt: skip
+    articles: dict[str, Article] = {}
+    scored = []
+    for record in session.records():
+        if isinstance(record, Article):
+            articles[record.id] = record
+        elif isinstance(record, Comment):
+            abuse = 0.95 if "idiot" in record.text else 0.1
+            scores = {"abuse": abuse, "conspiracy": 0.05, "off_topic": 0.05}
+            flags = tuple(k for k, v in scores.items() if v >= THRESHOLDS[k])
+            scored.append(ScoredComment(record, scores, flags, {}, (), "test-model"))
+    return Loaded(scored, articles, THRESHOLDS, "test-model", session.summary("scored"))
+
+
 @pytest.fixture
 def make_app(tmp_path) -> Callable[..., ReviewApp]:
     stores: list[Store] = []
 
-    def make(moderator: str = "ana", db: str = "review.db") -> ReviewApp:
+    def make(moderator: str = "ana", db: str = "review.db", loader: Callable[[], Loaded] = queue) -> ReviewApp:
         store = Store(tmp_path / db, moderator=moderator)
         stores.append(store)
-        return ReviewApp(lambda progress: queue(), store)
+        return ReviewApp(lambda progress: loader(), store)
 
     yield make
     for store in stores:

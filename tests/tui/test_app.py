@@ -45,11 +45,11 @@ async def test_decide_and_undo(make_app) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await _ready(app, pilot)
         await pilot.press("r")
-        assert app.store.current()["c1"].action == "remove"
-        assert app.store.current()["c1"].labels == ("abuse",)
+        assert app.store.current()["a1/c1"].action == "remove"
+        assert app.store.current()["a1/c1"].labels == ("abuse",)
         assert _current_id(app) != "c1"  # it left the pending queue
         await pilot.press("u")
-        assert "c1" not in app.store.current()
+        assert "a1/c1" not in app.store.current()
         assert _current_id(app) == "c1"
 
 
@@ -60,7 +60,7 @@ async def test_corrected_labels_and_reason(make_app) -> None:
         await pilot.press("2", "1")  # add conspiracy, drop abuse
         await pilot.press("R")
         await pilot.press("down", "enter")  # second reason
-        decision = app.store.current()["c1"]
+        decision = app.store.current()["a1/c1"]
         assert decision.labels == ("conspiracy",)
         assert decision.reason == app.reasons[1]
 
@@ -114,7 +114,7 @@ async def test_select_all_filtered_and_bulk_remove(make_app) -> None:
         await _ready(app, pilot)
         await pilot.press("f")  # abuse only: c1, c5
         await pilot.press("asterisk", "b", "down", "enter", "y")
-        assert {k: d.action for k, d in app.store.current().items()} == {"c1": "remove", "c5": "remove"}
+        assert {k: d.action for k, d in app.store.current().items()} == {"a1/c1": "remove", "a1/c5": "remove"}
 
 
 async def test_decisions_persist_across_quit_and_reopen(make_app) -> None:
@@ -144,7 +144,7 @@ async def test_two_moderators_are_not_shown_the_same_comment(make_app) -> None:
             assert _current_id(bo) != "c1"
             await pilot_b.press("r")
             await pilot_a.press("r")
-            decided = [d.comment_id for d in Store(ana.store.path).log()]
+            decided = [d.key for d in Store(ana.store.path).log()]
             assert sorted(decided) == sorted(set(decided)) and len(decided) == 2
 
 

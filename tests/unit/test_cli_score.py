@@ -89,11 +89,12 @@ def test_evaluate_rejects_a_bad_label_with_file_and_line(tmp_path) -> None:
 
 
 def test_decisions_export_via_the_command(tmp_path) -> None:
+    from moderation.records import Comment
     from moderation.store import Store
 
     db = tmp_path / "d.db"
     with Store(db, moderator="ana") as store:
-        store.record("c1", "-1 for this", "remove", reason="=cmd")
+        store.record(Comment("c1", "-1 for this"), "remove", reason="=cmd")
     result = CliRunner().invoke(cli, ["decisions", "export", "--db", str(db), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "'=cmd" in result.stdout and "exported 1 decisions" in result.stderr

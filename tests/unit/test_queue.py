@@ -58,7 +58,7 @@ def test_filters_by_label_state_author_and_search() -> None:
 
 def test_decided_comments_leave_the_pending_view_and_counts_follow() -> None:
     q = make()
-    q.mark("high", "remove")
+    q.mark("a/high", "remove")
     q.count_decision()
     q.refresh()
     assert "high" not in ids(q)
@@ -67,7 +67,7 @@ def test_decided_comments_leave_the_pending_view_and_counts_follow() -> None:
     q.filters.state = "removed"
     q.refresh()
     assert ids(q) == ["high"]
-    q.mark("high", None)  # undone
+    q.mark("a/high", None)  # undone
     assert q.counts()["pending"] == 4
     assert q.rate_per_minute() > 0
 
@@ -76,8 +76,8 @@ def test_next_pending_wraps_and_claims_hide() -> None:
     q = make()
     q.filters.state = "all"
     q.refresh()
-    q.mark(ids(q)[1], "approve")
+    q.mark(q.items[q.view[1]].comment.key, "approve")
     assert q.next_pending(0) == 2
     assert q.next_pending(3) == 0
-    assert q.set_hidden(["high"]) and "high" not in ids(q)
-    assert not q.set_hidden(["high"])
+    assert q.set_hidden(["a/high"]) and "high" not in ids(q)
+    assert not q.set_hidden(["a/high"])

@@ -21,22 +21,26 @@ def scored(cid: str, text: str, flags=("abuse",), author: str | None = "ana") ->
     return ScoredComment(Comment(id=cid, text=text, author=author, article_id="a1"), scores, tuple(flags), {}, (), "v1")
 
 
+def c(cid: str, text: str, article: str | None = None) -> Comment:
+    return Comment(id=cid, text=text, article_id=article)
+
+
 def test_record_undo_and_standing_decisions() -> None:
     with Store(":memory:", moderator="ana") as store:
         store.remember([scored("1", "you idiot"), scored("2", "nice")])
-        store.record("1", "you idiot", "remove", labels=["abuse"], reason="insult", model_version="v1")
-        store.record("2", "nice", "approve")
-        assert {k: d.action for k, d in store.current().items()} == {"1": "remove", "2": "approve"}
+        store.record(c("1", "you idiot", "a1"), "remove", labels=["abuse"], reason="insult", model_version="v1")
+        store.record(c("2", "nice", "a1"), "approve")
+        assert {k: d.action for k, d in store.current().items()} == {"a1/1": "remove", "a1/2": "approve"}
         undone = store.undo_last()
-        assert [d.comment_id for d in undone] == ["2"]
-        assert set(store.current()) == {"1"}
+        assert [d.key for d in undone] == ["a1/2"]
+        assert set(store.current()) == {"a1/1"}
         actions = [d.action for d in store.log()]
         assert actions == ["remove", "approve", "undo"]  # append-only: the undo is a row of its own
 
 
 def test_bulk_decisions_are_one_unit_for_undo() -> None:
     with Store(":memory:") as store:
-        items = [(str(i), f"text {i}") for i in range(5)]
+        items = [c(str(i), f"text {i}") for i in range(5)]
         store.record_many(items, "approve")
         assert len(store.current()) == 5
         assert len(store.undo_last()) == 5
@@ -47,15 +51,15 @@ def test_bulk_decisions_are_one_unit_for_undo() -> None:
 def test_unknown_action_or_label_is_refused() -> None:
     with Store(":memory:") as store:
         with pytest.raises(StoreError, match="unknown action"):
-            store.record("1", "x", "delete")
+            store.record(c("1", "x"), "delete")
         with pytest.raises(StoreError, match="unknown labels"):
-            store.record("1", "x", "remove", labels=["rude"])
+            store.record(c("1", "x"), "remove", labels=["rude"])
 
 
 def test_schema_is_versioned_and_reopens(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     with Store(path) as store:
-        store.record("1", "x", "approve")
+        store.record(c("1", "x"), "approve")
     with Store(path) as again:
         assert again.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -69,7 +73,7 @@ def test_two_sessions_claims_keep_each_other_off(tmp_path: Path) -> None:
         assert not bo.claim("c1")
         assert bo.claimed_by_others() == {"c1": "ana"}
         assert bo.claim("c2")
-        ana.record("c1", "text", "remove")  # deciding releases the claim
+        ana.record(c("c1", "text"), "remove")  # deciding releases the claim
         assert bo.claim("c1")
         assert ana.claimed_by_others() == {"c1": "bo"}
 
@@ -85,7 +89,7 @@ def test_expired_claims_do_not_block(tmp_path: Path) -> None:
 def test_export_jsonl_and_csv_neutralises_formulas() -> None:
     with Store(":memory:", moderator="ana") as store:
         store.remember([scored("1", '=HYPERLINK("http://evil")')])
-        store.record("1", '=HYPERLINK("http://evil")', "remove", reason="+spam")
+        store.record(c("1", '=HYPERLINK("http://evil")', "a1"), "remove", reason="+spam")
         out = io.StringIO()
         assert store.export(out, "jsonl") == 1
         row = json.loads(out.getvalue())
@@ -101,9 +105,9 @@ def test_decisions_become_training_examples(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     with Store(path) as store:
         store.remember([scored("1", "you idiot"), scored("2", "nice", flags=()), scored("3", "lies", flags=())])
-        store.record("1", "you idiot", "remove")  # no correction: the flags shown count
-        store.record("2", "nice", "approve")
-        store.record("3", "lies", "remove", labels=["conspiracy"])
+        store.record(c("1", "you idiot", "a1"), "remove")  # no correction: the flags shown count
+        store.record(c("2", "nice", "a1"), "approve")
+        store.record(c("3", "lies", "a1"), "remove", labels=["conspiracy"])
     examples = {e.text: e.labels for e in decision_examples(str(path))}
     assert examples["you idiot"]["abuse"] == 1 and examples["you idiot"]["conspiracy"] == 0
     assert examples["nice"] == {"abuse": 0, "conspiracy": 0, "spam": 0, "off_topic": None}
@@ -113,10 +117,10 @@ def test_decisions_become_training_examples(tmp_path: Path) -> None:
 def test_read_only_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     with Store(path) as store:
-        store.record("1", "x", "approve")
+        store.record(c("1", "x"), "approve")
         store.db.execute("PRAGMA query_only = ON")  # what a read-only file looks like to SQLite, even for root
         with pytest.raises(StoreError, match="read-only"):
-            store.record("2", "y", "approve")
+            store.record(c("2", "y"), "approve")
         assert list(store.current()) == ["1"]  # reading still works
 
 
@@ -129,11 +133,12 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
 
 WRITER = """
 import sys
+from moderation.records import Comment
 from moderation.store import Store
 store = Store(sys.argv[1], moderator="killer")
 i = 0
 while True:
-    d = store.record(f"c{i}", f"text {i}", "approve" if i % 2 else "remove")
+    d = store.record(Comment(f"c{i}", f"text {i}"), "approve" if i % 2 else "remove")
     print(d.seq, flush=True)  # acknowledged only after the commit returned
     i += 1
 """
@@ -166,10 +171,11 @@ def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     Store(path).close()
     script = """
 import sys
+from moderation.records import Comment
 from moderation.store import Store
 store = Store(sys.argv[1], moderator=sys.argv[2])
 for i in range(200):
-    store.record(f"{sys.argv[2]}-{i}", "t", "approve")
+    store.record(Comment(f"{sys.argv[2]}-{i}", "t"), "approve")
 """
     procs = [subprocess.Popen([sys.executable, "-c", script, str(path), name]) for name in ("ana", "bo", "cy")]
     exports = 0
@@ -179,5 +185,5 @@ for i in range(200):
             auditor.export(io.StringIO(), "csv")
     assert all(p.wait(timeout=120) == 0 for p in procs) and exports > 0
     db = sqlite3.connect(path)
-    ids = [r[0] for r in db.execute("SELECT comment_id FROM decisions")]
+    ids = [r[0] for r in db.execute("SELECT key FROM decisions")]
     assert len(ids) == 600 and len(set(ids)) == 600

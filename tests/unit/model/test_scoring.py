@@ -24,3 +24,17 @@ def test_scorer_keeps_input_order_and_uses_articles(tiny_model) -> None:
     scored = list(Scorer(tiny_model).score(records))
     assert [s.comment.id for s in scored] == ["0", "1", "2", "3", "4"]
     assert all(not s.notes for s in scored)  # the article gave relevance its context
+
+
+def test_a_reply_is_compared_with_the_parent_in_its_own_article_when_ids_repeat(tiny_model) -> None:
+    parent = Comment(id="1", text="the bike lanes on main street are too narrow", article_id="a2")
+    namesake = Comment(id="1", text="chemtrails control the weather over the harbour", article_id="a1")
+    reply = Comment(id="2", text="main street bike lanes narrow indeed", article_id="a2", parent_id="1")
+    alone = tiny_model.score([parent, reply])[1]
+    for batch in ([parent, namesake, reply], [namesake, parent, reply]):
+        assert tiny_model.score(batch)[2].scores == alone.scores
+    # across batches too: the scorer hands on earlier comments by key
+    with_namesake, without = Scorer(tiny_model), Scorer(tiny_model)
+    with_namesake.score_batch([parent, namesake])
+    without.score_batch([parent])
+    assert with_namesake.score_batch([reply])[0].scores == without.score_batch([reply])[0].scores
