@@ -7,8 +7,8 @@ Per label:
   score takes part, and the heads' regularisation, were chosen by leave-one-source-out validation (the
   model card has the table);
 - off_topic: spam or irrelevance as in the linear tier, where irrelevance also reads how close the comment's
-  vector is to its article's, to the rest of its thread's (their mean, leaving the comment out) and to its
-  parent's.
+  vector is to its article's or its parent's (the closer), and to the rest of its thread's (their mean,
+  leaving the comment out).
 
 Evidence for a flag is the linear tier's phrases for that label; when it finds none (a flag the encoder
 carried alone), the sentence of the comment the encoder's head scores highest is the span.
@@ -32,13 +32,14 @@ from moderation.records import Article, Comment, Evidence, ScoredComment
 NEVER = {label: 2.0 for label in LABELS}
 RELEVANCE_FEATURES = (
     "linear_irrelevance_logit",
-    "article_similarity",
+    "context_similarity",
     "thread_similarity",
-    "parent_similarity",
-    "has_article",
+    "has_context",
     "has_thread",
-    "has_parent",
 )
+"""Context is the article and the parent comment: the closer of the two counts (training threads record no
+replies, so a separate parent signal could not be learned; a reply is about its parent as a comment is about
+its article)."""
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -151,7 +152,10 @@ class FullModel:
         thresholds: Mapping[str, float] | None = None,
         explain_flags: bool = True,
     ) -> list[ScoredComment]:
-        """Score a batch. Comments of one article should arrive in one batch: they are each other's thread."""
+        """Score a batch. Comments of one article should arrive in one batch: they are each other's thread.
+
+        ``parents``: comments of earlier batches that this batch replies to, by key (``Comment.key``).
+        """
         if not comments:
             return []
         articles = articles or {}
@@ -217,33 +221,35 @@ class FullModel:
         for i, c in enumerate(comments):
             if c.article_id is not None:
                 threads.setdefault(c.article_id, []).append(i)
+        rows[:, 1] = -1.0
         for key, members in threads.items():
             article = self.article_vector(articles.get(key))
             if article is not None:
                 rows[members, 1] = units[members] @ article
-                rows[members, 4] = 1.0
+                rows[members, 3] = 1.0
             if len(members) > 1:
                 total = units[members].sum(axis=0)
                 others = total[None, :] - units[members]
                 others /= np.maximum(np.linalg.norm(others, axis=1, keepdims=True), 1e-9)
                 rows[members, 2] = np.einsum("ij,ij->i", units[members], others)
-                rows[members, 5] = 1.0
-        index = {c.id: i for i, c in enumerate(comments)}
-        outside = list(dict.fromkeys(c.parent_id for c in comments if c.parent_id and c.parent_id not in index))
-        outside = [pid for pid in outside if pid in parents]
-        outside_units = unit_means(self.embed([parents[p].text for p in outside])) if outside else None
-        outside_at = {pid: k for k, pid in enumerate(outside)}
+                rows[members, 4] = 1.0
+        index = {c.key: i for i, c in enumerate(comments)}  # keys: ids repeat across articles
+        wanted = dict.fromkeys(c.parent_key for c in comments if c.parent_key and c.parent_key not in index)
+        outside = [key for key in wanted if key in parents]
+        outside_units = unit_means(self.embed([parents[key].text for key in outside])) if outside else None
+        outside_at = {key: k for k, key in enumerate(outside)}
         for i, c in enumerate(comments):
-            if not c.parent_id:
+            if not c.parent_key:
                 continue
-            if c.parent_id in index:
-                parent = units[index[c.parent_id]]
-            elif c.parent_id in outside_at and outside_units is not None:
-                parent = outside_units[outside_at[c.parent_id]]
+            if c.parent_key in index:
+                parent = units[index[c.parent_key]]
+            elif c.parent_key in outside_at and outside_units is not None:
+                parent = outside_units[outside_at[c.parent_key]]
             else:
                 continue
-            rows[i, 3] = float(units[i] @ parent)
-            rows[i, 6] = 1.0
+            rows[i, 1] = max(rows[i, 1], float(units[i] @ parent))
+            rows[i, 3] = 1.0
+        rows[rows[:, 3] == 0, 1] = 0.0
         return rows
 
     # ------------------------------------------------------------ evidence

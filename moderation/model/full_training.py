@@ -55,9 +55,9 @@ FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 """Corpora that never leave training: civil_spans (abuse positives only) and qanon (conspiracy positives only)
 cannot be scored alone; decisions are the site's own data."""
-CANDIDATES: tuple[tuple[float, bool], ...] = ((0.05, False), (0.05, True), (0.5, False), (0.5, True))
+CANDIDATES: tuple[tuple[float, bool], ...] = ((0.005, False), (0.005, True), (0.05, False), (0.05, True))
 """(C of the encoder heads, whether the linear score joins the blend)."""
-SPAM_CANDIDATE = (0.5, True)
+SPAM_CANDIDATE = (0.05, True)
 """Spam has one corpus (YouTube), so no family can be left out: the linear tier's spam head is strong there."""
 
 
@@ -198,7 +198,7 @@ def train_full(
     texts = [e.text for e in ts.examples]
     contexts = sorted({e.context for e in ts.examples if e.context})
     progress(f"embedding {len(texts):,} training texts and {len(contexts):,} articles (cached on disk)")
-    vectors = encoder.embed(texts)
+    vectors = encoder.embed([*texts, *contexts])[: len(texts)]  # articles now too: one progress bar for both
     Z_raw = head_features(vectors)
     train_m, valid_m = ts.mask(split="train"), ts.mask(split="valid")
     center = Z_raw[train_m].mean(axis=0)
@@ -227,7 +227,7 @@ def train_full(
     heads = EncoderHeads(center=center, scale=scale, coef=coef, bias=bias)
 
     progress("fitting semantic relevance")
-    relevance = fit_semantic_relevance(fast, ts, encoder, contexts)
+    relevance = fit_semantic_relevance(fast, ts, encoder)
     model = FullModel(
         fast=fast,
         heads=heads,
@@ -249,12 +249,11 @@ def train_full(
     return model
 
 
-def fit_semantic_relevance(fast: Model, ts: TrainingSet, encoder: CachedEncoder, contexts: Sequence[str]) -> Any:
+def fit_semantic_relevance(fast: Model, ts: TrainingSet, encoder: CachedEncoder) -> Any:
     """Relevance over the linear tier's irrelevance and embedding similarities, fitted on validation pairs.
 
     Validation pairs, because the linear relevance model was fitted on the training pairs: its scores here are
-    out of sample, as they will be on new comments. A parent is context like the article: both count in
-    ``article_similarity`` (the closer of the two), since training threads record no replies.
+    out of sample, as they will be on new comments.
     """
     pairs = relevance_pairs(ts, "valid", fast.document_frequency)
     linear = fast.relevance.predict_proba(pairs.signals)[:, 1]
@@ -274,13 +273,13 @@ def fit_semantic_relevance(fast: Model, ts: TrainingSet, encoder: CachedEncoder,
         article = article_of.get(key)
         if article:
             rows[r, 1] = float(own @ article_units[article])
-            rows[r, 4] = 1.0
+            rows[r, 3] = 1.0
         if key in sums:
             members = pairs.members[key]
             others = sums[key] - own if i in members else sums[key]
             if i not in members or len(members) > 1:
                 rows[r, 2] = float(own @ others / max(np.linalg.norm(others), 1e-9))
-                rows[r, 5] = 1.0
+                rows[r, 4] = 1.0
     return LogisticRegression(C=1.0, max_iter=1000).fit(rows, pairs.labels)
 
 

@@ -72,3 +72,22 @@ def test_a_model_for_another_encoder_is_refused(tiny_full_model: FullModel) -> N
     other.encoder_id = "e000000000000"
     with pytest.raises(ModelError, match="retrain it or use --fast"):
         other.score([Comment("1", "hello")])
+
+
+def test_a_reply_is_compared_with_its_own_parent_not_a_namesake(tiny_full_model: FullModel) -> None:
+    """Ids repeat across articles: the parent is found by key, in the batch or among earlier ones."""
+    article = Article("a2", "Council meeting", "The council met on Monday and discussed several items.")
+    namesake = Comment("7", "My cat sleeps on the laptop.", article_id="a1")
+    parent = Comment("7", "The transit budget is too small.", article_id="a2")
+    reply = Comment("8", "Agreed, the budget for buses is far too small.", article_id="a2", parent_id="7")
+    rows_own = tiny_full_model.relevance_rows(
+        [reply], tiny_full_model.embed([reply.text]), np.array([0.1]), {"a2": article}, {parent.key: parent}
+    )
+    rows_namesake = tiny_full_model.relevance_rows(
+        [reply], tiny_full_model.embed([reply.text]), np.array([0.1]), {"a2": article}, {namesake.key: namesake}
+    )
+    article_only = tiny_full_model.relevance_rows(
+        [reply], tiny_full_model.embed([reply.text]), np.array([0.1]), {"a2": article}, {}
+    )
+    assert rows_own[0, 3] == 1.0 and rows_own[0, 1] > article_only[0, 1]  # the parent is closer than the article
+    assert rows_namesake[0, 1] == article_only[0, 1]  # a1/7 is not a2/7
