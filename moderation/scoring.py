@@ -49,12 +49,15 @@ class Scorer:
         explain: bool = True,
         *,
         jobs: int = 1,
+        min_batch: int = MIN_BATCH,
         model_source: tuple[str | None, bool, bool] = (None, False, False),
     ) -> None:
         self.model = model
         self.thresholds = dict(thresholds or {})
         self.explain = explain
         self.jobs = jobs
+        self.min_batch = min_batch
+        """Smallest batch cut at an article boundary: small for a queue that opens while scoring goes on."""
         self.model_source = model_source
         """How a worker process loads the same model: (path or None for the shipped one, trusted, fast tier)."""
         self.articles: dict[str, Article] = {}
@@ -88,7 +91,7 @@ class Scorer:
         return {k: self.articles[k] for k in ids if k in self.articles}, parents
 
     def _pending(self, records: Iterable[Record], skip: int) -> Iterator[tuple[list[Comment], dict, dict]]:
-        for batch in batches(self._remember(records)):
+        for batch in batches(self._remember(records), self.min_batch):
             if skip >= len(batch):
                 skip -= len(batch)
                 self._keep_recent(batch)
