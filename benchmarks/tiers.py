@@ -76,8 +76,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, n, extra in (("full", args.n, []), ("fast", args.fast_n, ["--fast"])):
             source = comments_file(texts, n, Path(tmp) / f"{name}.jsonl")
-            subprocess.run([*cli, str(source), "-o", str(Path(tmp) / "warm.jsonl"), *extra], check=True,
-                           capture_output=True)  # compiles the encoder once, warms the page cache
+            subprocess.run(
+                [*cli, str(source), "-o", str(Path(tmp) / "warm.jsonl"), *extra], check=True, capture_output=True
+            )  # compiles the encoder once, warms the page cache
             seconds, peak = run_measured([*cli, str(source), "-o", str(Path(tmp) / f"{name}.out.jsonl"), *extra])
             figures[name] = {"comments": n, "seconds": seconds, "comments_per_s": n / seconds, "peak_mb": peak}
     figures["encoder"] = encoder_alone(texts[: args.n])
