@@ -36,11 +36,24 @@ RELEVANCE_FEATURES = (
     "thread_similarity",
     "has_context",
     "has_thread",
+    "log_words",
+    "context_similarity_x_log_words",
+    "thread_similarity_x_log_words",
 )
 """Context is the article and the parent comment: the closer of the two counts (training threads record no
 replies, so a separate parent signal could not be learned; a reply is about its parent as a comment is about
 its article)."""
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def add_length(rows: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Fill the length columns: a short reply ("Good report") is far from everything in meaning, so how much
+    distance says depends on how much text there is."""
+    words = np.log1p(np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=len(texts)))
+    rows[:, 5] = words
+    rows[:, 6] = rows[:, 1] * words
+    rows[:, 7] = rows[:, 2] * words
+    return rows
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -250,7 +263,7 @@ class FullModel:
             rows[i, 1] = max(rows[i, 1], float(units[i] @ parent))
             rows[i, 3] = 1.0
         rows[rows[:, 3] == 0, 1] = 0.0
-        return rows
+        return add_length(rows, [c.text for c in comments])
 
     # ------------------------------------------------------------ evidence
 

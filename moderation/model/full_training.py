@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from moderation.model.classifier import HEADS, Model
 from moderation.model.embedding_cache import cached_vectors
@@ -25,6 +27,7 @@ from moderation.model.full import (
     Blend,
     EncoderHeads,
     FullModel,
+    add_length,
     head_features,
     logit,
     unit_means,
@@ -280,7 +283,8 @@ def fit_semantic_relevance(fast: Model, ts: TrainingSet, encoder: CachedEncoder)
             if i not in members or len(members) > 1:
                 rows[r, 2] = float(own @ others / max(np.linalg.norm(others), 1e-9))
                 rows[r, 4] = 1.0
-    return LogisticRegression(C=1.0, max_iter=1000).fit(rows, pairs.labels)
+    add_length(rows, [ts.examples[i].text for i in pairs.owners.tolist()])
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(rows, pairs.labels)
 
 
 def choose_thresholds(model: FullModel, ts: TrainingSet, calib_sets: dict[str, np.ndarray]) -> dict[str, float]:
