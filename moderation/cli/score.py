@@ -204,6 +204,7 @@ def _score_on_dask(
         encoding=inputs.encoding,
         skip_invalid=inputs.skip_invalid,
         articles=inputs.articles,
+        max_line_bytes=inputs.max_line_bytes,
     )
     failed = [r for r in results if r.error]
     total = sum(r.comments for r in results)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from moderation.ingest import iter_records, read_articles
+from moderation.ingest.textio import MAX_LINE_BYTES
 from moderation.records import Article, Comment, Record, Rejected
 
 
@@ -27,8 +28,10 @@ class InputSession:
         skip_invalid: bool,
         rejects: str | None,
         output: str | None,
+        max_line_bytes: int = MAX_LINE_BYTES,
     ) -> None:
         self.paths = paths
+        self.max_line_bytes = max_line_bytes
         self.fmt = fmt
         self.encoding = encoding
         self.skip_invalid = skip_invalid
@@ -49,6 +52,7 @@ class InputSession:
                 encoding=self.encoding,
                 articles=self.articles,
                 strict=not self.skip_invalid,
+                max_line_bytes=self.max_line_bytes,
             ):
                 if isinstance(record, Rejected):
                     self._reject(record)

@@ -17,6 +17,8 @@ from typing import Any
 
 from moderation.errors import InputError
 from moderation.ingest.textio import (
+    MAX_LINE_BYTES,
+    OverlongLine,
     decode_line,
     display_path,
     iter_lines,
@@ -148,13 +150,18 @@ def _raw(row: Mapping[str, Any]) -> str:
     return json.dumps(dict(row), ensure_ascii=False, default=str)[:2000]
 
 
-def iter_jsonl(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
-    """One JSON object per line; blank lines are allowed."""
+def iter_jsonl(path: str, *, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
+    """One JSON object per line; blank lines are allowed; a line past ``max_line_bytes`` is rejected."""
     shown = display_path(path)
     reader = RowReader(shown)
     stream = open_binary(path)
     try:
-        for number, raw in iter_lines(stream):
+        for number, raw in iter_lines(stream, max_line_bytes):
+            if isinstance(raw, OverlongLine):
+                if strict:
+                    raise raw.error(path=shown, line=number)
+                yield Rejected(f"{shown}:{number}", raw.reason, raw.head.decode(encoding, "replace"))
+                continue
             if not raw.strip():
                 continue
             try:
@@ -184,35 +191,42 @@ def _checked(records: list[Record], strict: bool) -> Iterator[Record]:
 
 
 class _LineFeed:
-    """Feeds decoded physical lines to ``csv.reader``, remembering lines that failed to decode."""
+    """Feeds decoded physical lines to ``csv.reader``, remembering lines that could not be read and why."""
 
-    def __init__(self, path: str, encoding: str, strict: bool) -> None:
+    def __init__(self, path: str, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> None:
         self.path, self.encoding, self.strict = path, encoding, strict
-        self.bad_lines: set[int] = set()
+        self.max_line_bytes = max_line_bytes
+        self.bad_lines: dict[int, str] = {}
         self.number = 0
 
     def lines(self, stream: io.BufferedIOBase) -> Iterator[str]:
-        for number, raw in iter_lines(stream):
+        for number, raw in iter_lines(stream, self.max_line_bytes):
             self.number = number
+            if isinstance(raw, OverlongLine):
+                if self.strict:
+                    raise raw.error(path=self.path, line=number)
+                self.bad_lines[number] = raw.reason
+                yield "\n"  # the row it belongs to is rejected for it
+                continue
             if looks_binary(raw):
                 if self.strict:
                     raise InputError("binary data (NUL bytes), not CSV text", path=self.path, line=number)
-                self.bad_lines.add(number)
+                self.bad_lines[number] = f"undecodable bytes as {self.encoding}"
                 raw = raw.replace(b"\x00", b"")
             try:
                 yield decode_line(raw, encoding=self.encoding, path=self.path, line_number=number) + "\n"
             except InputError:
                 if self.strict:
                     raise
-                self.bad_lines.add(number)
+                self.bad_lines[number] = f"undecodable bytes as {self.encoding}"
                 yield raw.decode(self.encoding, "replace") + "\n"
 
 
-def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
+def iter_csv(path: str, *, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
     """A CSV (or TSV) export with a header row; cells may span lines when quoted."""
     shown = display_path(path)
     delimiter = "\t" if str(path).lower().endswith(".tsv") else ","
-    feed = _LineFeed(shown, encoding, strict)
+    feed = _LineFeed(shown, encoding, strict, max_line_bytes)
     stream = open_binary(path)
     try:
         rows = csv.reader(feed.lines(stream), delimiter=delimiter)
@@ -246,10 +260,11 @@ def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
                 continue
             end = rows.line_num
             line, start = start, end + 1
-            if not cells or all(not cell.strip() for cell in cells):
+            bad = next((feed.bad_lines[n] for n in range(line, end + 1) if n in feed.bad_lines), None)
+            if bad is not None:
+                yield Rejected(f"{shown}:{line}", bad, ",".join(cells)[:2000] or None)
                 continue
-            if any(n in feed.bad_lines for n in range(line, end + 1)):
-                yield Rejected(f"{shown}:{line}", f"undecodable bytes as {encoding}", ",".join(cells)[:2000])
+            if not cells or all(not cell.strip() for cell in cells):
                 continue
             swallowed = _swallowed_rows(cells, header, columns) if end > line else 0
             if swallowed:
@@ -328,6 +343,8 @@ def jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]
     stream = open_binary(path)
     try:
         for number, raw in iter_lines(stream):
+            if isinstance(raw, OverlongLine):
+                raise raw.error(path=shown, line=number)
             if not raw.strip():
                 continue
             line = decode_line(raw, encoding=encoding, path=shown, line_number=number)
