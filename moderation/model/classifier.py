@@ -139,19 +139,34 @@ class Model:
                 "off_topic": float(off_topic[i]),
             }
             all_flags.append((scores, tuple(label for label in LABELS if scores[label] >= limits[label])))
-        to_explain = [i for i, (_, flags) in enumerate(all_flags) if flags] if explain_flags else []
-        units = dict(zip(to_explain, units_of([comments[i].text for i in to_explain]), strict=True))
+        explained = self._labels_to_explain(all_flags, probs["spam"], limits) if explain_flags else {}
+        units = dict(zip(explained, units_of([comments[i].text for i in explained]), strict=True))
         for i, comment in enumerate(comments):
             scores, flags = all_flags[i]
-            evidence = {}
-            if i in units:
-                # off_topic is explained by its spam part only when spam carries it, not when irrelevance does
-                wanted = [f for f in flags if f != "off_topic" or probs["spam"][i] >= 0.5 * limits["off_topic"]]
-                evidence = self.evidence(comment.text, wanted, units[i])
+            evidence = self.evidence(comment.text, explained[i], units[i]) if i in explained else {}
             notes = () if i in judged_set else (NO_CONTEXT_NOTE,)
             article = articles.get(comment.article_id) if comment.article_id else None
             title = article.title if article else None
             out.append(ScoredComment(comment, scores, flags, evidence, notes, self.version, title))
+        return out
+
+    @staticmethod
+    def _labels_to_explain(
+        all_flags: Sequence[tuple[dict[str, float], tuple[str, ...]]], spam: np.ndarray, limits: Mapping[str, float]
+    ) -> dict[int, list[str]]:
+        """Flagged comments that have a label to explain, and those labels.
+
+        off_topic is explained by its spam part only when spam carries it, not when irrelevance does (there are
+        no phrases behind "unrelated to the thread"), so a comment flagged off topic for irrelevance alone is not
+        cut into phrases at all: most flags are of that kind, and cutting is the costly part of explaining.
+        """
+        out: dict[int, list[str]] = {}
+        spam_carries = 0.5 * limits["off_topic"]
+        for i, (_, flags) in enumerate(all_flags):
+            if flags:
+                wanted = [f for f in flags if f != "off_topic" or spam[i] >= spam_carries]
+                if wanted:
+                    out[i] = wanted
         return out
 
     def article_words(self, article: Article | None) -> set[int]:
