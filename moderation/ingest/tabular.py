@@ -7,6 +7,7 @@ export spellings are accepted too (``comment_id``, ``comment_text``, ``body`` ..
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -14,6 +15,8 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
+
+import orjson
 
 from moderation.errors import InputError
 from moderation.ingest.textio import (
@@ -80,28 +83,42 @@ class RowReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self._announced: dict[str, int] = {}
+        self._columns: dict[tuple[str, ...], dict[str, str]] = {}
 
-    def records(self, row: Mapping[str, Any], columns: Mapping[str, str], line: int) -> list[Record]:
+    def columns(self, row: Mapping[str, Any]) -> dict[str, str]:
+        """``_resolve`` of this row's keys, remembered: the rows of one export share their keys."""
+        keys = tuple(row)
+        found = self._columns.get(keys)
+        if found is None:
+            if len(self._columns) > 1000:  # rows with ever-changing keys: do not grow without bound
+                self._columns.clear()
+            found = self._columns[keys] = _resolve(keys, COMMENT_FIELDS)
+        return found
+
+    def records(
+        self, row: Mapping[str, Any], columns: Mapping[str, str], line: int, *, valid_utf8: bool = False
+    ) -> list[Record]:
+        """The article (when the row brings a new one) and the comment of one row, or why it is rejected.
+
+        ``valid_utf8`` says the row's strings are known to be valid UTF-8 already, so they need no surrogate check.
+        """
         where = f"{self.path}:{line}"
-
-        def get(name: str) -> Any:
-            column = columns.get(name)
-            return row.get(column) if column is not None else None
-
-        text = get("text")
+        values = {name: row.get(column) for name, column in columns.items()}
+        text = values.get("text")
         if text is not None and not isinstance(text, str):
             return [Rejected(where, "`text` is not a string", _raw(row))]
         if text is None or not text.strip():
             return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row))]
-        if _unpaired_surrogate(get(name) for name in COMMENT_FIELDS):
+        if not valid_utf8 and _unpaired_surrogate(values.values()):
             return [Rejected(where, "unpaired UTF-16 surrogate (\\ud800-\\udfff) in a field", _raw(row))]
-        comment_id = _scalar(get("id"))
+        comment_id = _scalar(values.get("id"))
         if comment_id is None:
             return [Rejected(where, "missing `id`", _raw(row))]
         out: list[Record] = []
-        article_id = _scalar(get("article_id"))
-        title, body, url = _scalar(get("article_title")), _scalar(get("article_text")), _scalar(get("article_url"))
+        article_id = _scalar(values.get("article_id"))
+        title, body = _scalar(values.get("article_title")), _scalar(values.get("article_text"))
         if title or body:
+            url = _scalar(values.get("article_url"))
             article_id = article_id or f"{self.path}#{comment_id}"
             article = Article(id=article_id, title=title, text=body or "", url=url)
             key = hash((article.title, article.text, article.url))
@@ -113,9 +130,9 @@ class RowReader:
                 id=comment_id,
                 text=text.strip(),
                 article_id=article_id,
-                author=_scalar(get("author")),
-                parent_id=_scalar(get("parent_id")),
-                created_at=_scalar(get("created_at")),
+                author=_scalar(values.get("author")),
+                parent_id=_scalar(values.get("parent_id")),
+                created_at=_scalar(values.get("created_at")),
                 source=where,
             )
         )
@@ -154,6 +171,7 @@ def iter_jsonl(path: str, *, encoding: str, strict: bool, max_line_bytes: int = 
     """One JSON object per line; blank lines are allowed; a line past ``max_line_bytes`` is rejected."""
     shown = display_path(path)
     reader = RowReader(shown)
+    utf8 = codecs.lookup(encoding).name == "utf-8"
     stream = open_binary(path)
     try:
         for number, raw in iter_lines(stream, max_line_bytes):
@@ -164,6 +182,12 @@ def iter_jsonl(path: str, *, encoding: str, strict: bool, max_line_bytes: int = 
                 continue
             if not raw.strip():
                 continue
+            row = _quick_row(raw) if utf8 else None
+            if row is not None:
+                records = reader.records(row, reader.columns(row), number, valid_utf8=True)
+                if not isinstance(records[0], Rejected):
+                    yield from records
+                    continue
             try:
                 if looks_binary(raw):
                     raise InputError("binary data (NUL bytes), not JSON text", path=shown, line=number)
@@ -176,10 +200,30 @@ def iter_jsonl(path: str, *, encoding: str, strict: bool, max_line_bytes: int = 
                     raise
                 yield Rejected(f"{shown}:{number}", err.reason, raw.decode(encoding, "replace")[:2000])
                 continue
-            yield from _checked(reader.records(row, _resolve(row.keys(), COMMENT_FIELDS), number), strict)
+            yield from _checked(reader.records(row, reader.columns(row), number), strict)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _quick_row(raw: bytes) -> dict[str, Any] | None:
+    """A UTF-8 line parsed by orjson, or None when it needs the careful reading.
+
+    orjson is several times faster than the json module and refuses what the careful path must word
+    itself (invalid UTF-8, unpaired surrogates, NaN, nesting past its depth limit). What it reads
+    differently is left to the careful path too: numbers past 64 bits, which it turns into floats (so a row
+    with a float at the top is read again), and a byte-order mark at the start of a concatenated file.
+    Rows the careful path would reject are read again by it as well, so every rejection keeps its words.
+    """
+    if raw.startswith(codecs.BOM_UTF8) or b"\x00" in raw:
+        return None
+    try:
+        row = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if type(row) is not dict or float in map(type, row.values()):
+        return None
+    return row
 
 
 def _checked(records: list[Record], strict: bool) -> Iterator[Record]:
