@@ -37,25 +37,49 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 Unit = tuple[int, int, np.ndarray]
 
 
-def units_of(texts: Sequence[str]) -> list[list[Unit]]:
-    """Each text cut into units with the word hashes the classifier reads in them (batched normalisation)."""
-    spans = [[(m.start(), m.end(), m.group()) for m in _UNIT.finditer(text)] for text in texts]
-    normalised = iter(normalise_many([piece for per_text in spans for _, _, piece in per_text]))
-    pieces: list[tuple[int, int, int, list[bytes]]] = []  # (text index, start, end, words)
-    for k, per_text in enumerate(spans):
-        for start, end, piece in per_text:
-            words = tokens(next(normalised))
-            if len(words) == 2 and len(words[0]) == 1 and " " in piece:  # "a f u c k": the article apart
-                pieces.append((k, start, start + 1, words[:1]))
-                start, words = start + 2, words[1:]
-            if words:
-                pieces.append((k, start, end, words))
-    hashes = word_hashes([w for *_, words in pieces for w in words])
-    out: list[list[Unit]] = [[] for _ in texts]
+_PIECES_KEPT = 50_000
+_piece_words: dict[str, tuple[np.ndarray, bool]] = {}
+"""A unit's text -> the word hashes the classifier reads in it, and whether it is "a f u c k" (see below).
+
+A unit is normalised on its own, so what it reads as depends on its text alone; words recur from comment to
+comment, so remembering them saves normalising the same "the," again and again. Bounded: cleared when full."""
+
+
+def _read_pieces(pieces: Sequence[str]) -> None:
+    """Normalise and hash the pieces not yet remembered (batched normalisation)."""
+    distinct = list(dict.fromkeys(pieces))
+    new = [piece for piece in distinct if piece not in _piece_words]
+    if not new:
+        return
+    if len(_piece_words) + len(new) > _PIECES_KEPT:
+        _piece_words.clear()
+        new = distinct
+    word_lists = [tokens(text) for text in normalise_many(new)]
+    hashes = word_hashes([w for words in word_lists for w in words])
     at = 0
-    for k, start, end, words in pieces:
-        out[k].append((start, end, hashes[at : at + len(words)]))
+    for piece, words in zip(new, word_lists, strict=True):
+        # "a f u c k": the article apart from the spelled-out word
+        split = len(words) == 2 and len(words[0]) == 1 and " " in piece
+        _piece_words[piece] = (hashes[at : at + len(words)], split)
         at += len(words)
+
+
+def units_of(texts: Sequence[str]) -> list[list[Unit]]:
+    """Each text cut into units with the word hashes the classifier reads in them."""
+    spans = [[(m.start(), m.end(), m.group()) for m in _UNIT.finditer(text)] for text in texts]
+    _read_pieces([piece for per_text in spans for _, _, piece in per_text])
+    known = _piece_words
+    out: list[list[Unit]] = []
+    for per_text in spans:
+        units: list[Unit] = []
+        for start, end, piece in per_text:
+            hashes, split = known[piece]
+            if split:
+                units.append((start, start + 1, hashes[:1]))
+                units.append((start + 2, end, hashes[1:]))
+            elif len(hashes):
+                units.append((start, end, hashes))
+        out.append(units)
     return out
 
 

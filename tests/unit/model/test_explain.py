@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from moderation.model.explain import explain
 from moderation.model.features import featurize
@@ -29,3 +30,39 @@ def test_evasive_spelling_is_highlighted_as_written() -> None:
 def test_nothing_to_explain_gives_no_spans() -> None:
     assert explain("a perfectly polite comment", _weights_for("moron")) == []
     assert explain("", _weights_for("moron")) == []
+
+
+def test_units_read_each_piece_as_normalising_it_alone_would_whatever_is_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moderation.model import explain as module
+    from moderation.model.features import word_hashes
+    from moderation.model.normalise import normalise, tokens
+
+    texts = [
+        "You are a f u c k i n g idiot, see www.spam.example now!!",
+        "Sh1t, the the THE café is fine; a$$ and b!tch and fuuuuck",
+        "I s t u p i d but also https://x.io/a?b=c and @someone",
+    ]
+
+    def expected(text: str) -> list[tuple[int, int, list[int]]]:
+        out = []
+        for match in module._UNIT.finditer(text):
+            start, end, words = match.start(), match.end(), tokens(normalise(match.group()))
+            if len(words) == 2 and len(words[0]) == 1 and " " in match.group():
+                out.append((start, start + 1, word_hashes(words[:1]).tolist()))
+                start, words = start + 2, words[1:]
+            if words:
+                out.append((start, end, word_hashes(words).tolist()))
+        return out
+
+    def got(units: list) -> list[tuple[int, int, list[int]]]:
+        return [(start, end, hashes.tolist()) for start, end, hashes in units]
+
+    monkeypatch.setattr(module, "_piece_words", {})
+    monkeypatch.setattr(module, "_PIECES_KEPT", 12)  # forces the memory to be cleared between calls
+    for _ in range(2):  # cold, then with pieces remembered
+        assert [got(units) for units in module.units_of(texts)] == [expected(t) for t in texts]
+        for text in texts:
+            assert got(module.units_of([text])[0]) == expected(text)
+    assert any(start + 1 == end for start, end, _ in expected(texts[0]))  # "a f u c k i n g" was split
