@@ -132,12 +132,9 @@ class Model:
         judged_set = set(judged)
         out = []
         all_flags = []
-        for i in range(len(comments)):
-            scores = {
-                "abuse": float(probs["abuse"][i]),
-                "conspiracy": float(probs["conspiracy"][i]),
-                "off_topic": float(off_topic[i]),
-            }
+        per_label = {"abuse": probs["abuse"], "conspiracy": probs["conspiracy"], "off_topic": off_topic}
+        for values in zip(*(column.tolist() for column in per_label.values()), strict=True):
+            scores = dict(zip(per_label, values, strict=True))
             all_flags.append((scores, tuple(label for label in LABELS if scores[label] >= limits[label])))
         explained = self._labels_to_explain(all_flags, probs["spam"], limits) if explain_flags else {}
         units = dict(zip(explained, units_of([comments[i].text for i in explained]), strict=True))

@@ -70,12 +70,14 @@ _SEPARATE = bytes(c if (97 <= c <= 122 or 48 <= c <= 57 or c >= 128) else 32 for
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|io|co|tv|info|biz|me)(?:/\S*)?\b")
 _MENTION = re.compile(r"(?<![\w@])@(?!ss)\w{2,}")
 _SPACED = re.compile(r"(?<![\w.\-*])(?:[^\W\d_][ .\-_*]){2,}[^\W\d_](?!\w)")
-_LEET_TOKEN = re.compile(r"[a-z0-9@$*!|+]*(?:[a-z][0-9@$*!|+]|[@$*!|+][a-z])[a-z0-9@$*!|+]*")
+# A match is always a whole run of token characters (or of word characters, for repeats): the look-behind says
+# so up front, so the engine does not try every position inside a run that has nothing to rewrite.
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$*!|+])[a-z0-9@$*!|+]*(?:[a-z][0-9@$*!|+]|[@$*!|+][a-z])[a-z0-9@$*!|+]*")
 _LEET_INNER = re.compile(r"(?<=[a-z])(?:[0-9]|[@$*!|+]+)(?=[a-z])")
 _LEET_START = re.compile(r"^[@$]+(?=[a-z])")
 _LEET_END = re.compile(r"(?<=[a-z])(?:\*+|\$\$+)$")
 _LEET = str.maketrans("013457@$!|+", "oieastasiit")
-_REPEATED_WORD = re.compile(r"\w*?([^\W\d_])\1{2,}\w*")
+_REPEATED_WORD = re.compile(r"(?<!\w)\w*?([^\W\d_])\1{2,}\w*")
 _REPEAT_RUN = re.compile(r"([^\W\d_])\1{2,}")
 
 URL_TOKEN = " xurlx "
