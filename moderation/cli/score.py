@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -48,6 +49,18 @@ def threshold_options(fn: F) -> F:
         metavar="LABEL=VALUE",
         help="Flag LABEL at or above VALUE instead of the model's threshold (repeatable).",
     )(fn)
+
+
+def collect_less_often() -> None:
+    """Keep Python's cycle collector from rescanning the loaded model every few hundred allocations.
+
+    Scoring makes millions of short-lived objects that reference counting frees on its own; with the
+    default thresholds the collector runs every 700 allocations and walks everything alive, the model
+    included: about a tenth of a scoring run. What is loaded now is frozen (never scanned again) and
+    the youngest generation is collected every 50,000 allocations instead, which keeps memory flat.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 class Progress:
@@ -136,6 +149,7 @@ def score(
 
     thresholds = load_thresholds(config, threshold_overrides)
     model = load_model(model_path, trusted=trust_model)
+    collect_less_often()
     if engine == "dask":
         _score_on_dask(inputs, output, resume, scheduler, workers, model_path, trust_model, thresholds)
         return
