@@ -67,6 +67,8 @@ def _resolve(header: Iterable[str], fields: Mapping[str, tuple[str, ...]]) -> di
 
 def _scalar(value: Any) -> str | None:
     """A cell as a stripped string; empty and null become None."""
+    if type(value) is str:  # most cells: no conversion to decide
+        return value.strip() or None
     if value is None or isinstance(value, (dict, list)):
         return None
     if isinstance(value, bool):
@@ -107,7 +109,8 @@ class RowReader:
         text = values.get("text")
         if text is not None and not isinstance(text, str):
             return [Rejected(where, "`text` is not a string", _raw(row))]
-        if text is None or not text.strip():
+        text = text.strip() if text is not None else None
+        if not text:
             return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row))]
         if not valid_utf8 and _unpaired_surrogate(values.values()):
             return [Rejected(where, "unpaired UTF-16 surrogate (\\ud800-\\udfff) in a field", _raw(row))]
@@ -128,7 +131,7 @@ class RowReader:
         out.append(
             Comment(
                 id=comment_id,
-                text=text.strip(),
+                text=text,
                 article_id=article_id,
                 author=_scalar(values.get("author")),
                 parent_id=_scalar(values.get("parent_id")),
@@ -180,7 +183,7 @@ def iter_jsonl(path: str, *, encoding: str, strict: bool, max_line_bytes: int = 
                     raise raw.error(path=shown, line=number)
                 yield Rejected(f"{shown}:{number}", raw.reason, raw.head.decode(encoding, "replace"))
                 continue
-            if not raw.strip():
+            if not raw or raw.isspace():  # blank (no stripped copy of every line)
                 continue
             row = _quick_row(raw) if utf8 else None
             if row is not None:
