@@ -141,9 +141,9 @@ def score(
         moderation score archive/ -o scored.jsonl --resume
         moderation score partitions/ --engine dask --scheduler tcp://10.0.0.5:8786 -o scored/
 
-    With -o the output appears only when complete (written to FILE.partial, checkpointed after
-    every batch); after an interruption, the same command with --resume carries on from the last
-    checkpoint and produces the same file an uninterrupted run would have.
+    With -o the output appears only when complete (written to FILE.partial, checkpointed between
+    batches at most once a second); after an interruption, the same command with --resume carries on
+    from the last checkpoint and produces the same file an uninterrupted run would have.
     """
     from moderation.model import load_model
 
