@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from moderation.labels import LABELS
-from moderation.model.explain import Unit, explain, units_of
+from moderation.model.explain import Unit, explain, phrases, unit_pulls, units_of
 from moderation.model.features import featurize
 from moderation.model.relevance import DocumentFrequency, batch_signals, content_hashes
 from moderation.records import Article, Comment, Evidence, ScoredComment
@@ -137,10 +137,10 @@ class Model:
             scores = dict(zip(per_label, values, strict=True))
             all_flags.append((scores, tuple(label for label in LABELS if scores[label] >= limits[label])))
         explained = self._labels_to_explain(all_flags, probs["spam"], limits) if explain_flags else {}
-        units = dict(zip(explained, units_of([comments[i].text for i in explained]), strict=True))
+        evidence_of = self._evidence_of([c.text for c in comments], explained)
         for i, comment in enumerate(comments):
             scores, flags = all_flags[i]
-            evidence = self.evidence(comment.text, explained[i], units[i]) if i in explained else {}
+            evidence = evidence_of.get(i, {})
             notes = () if i in judged_set else (NO_CONTEXT_NOTE,)
             article = articles.get(comment.article_id) if comment.article_id else None
             title = article.title if article else None
@@ -164,6 +164,22 @@ class Model:
                 wanted = [f for f in flags if f != "off_topic" or spam[i] >= spam_carries]
                 if wanted:
                     out[i] = wanted
+        return out
+
+    def _evidence_of(self, texts: Sequence[str], explained: Mapping[int, list[str]]) -> dict[int, dict]:
+        """``evidence`` for many texts at once (text index -> labels to explain): one pass per head, not per text."""
+        out: dict[int, dict[str, list[Evidence]]] = {i: {} for i in explained}
+        units = dict(zip(explained, units_of([texts[i] for i in explained]), strict=True))
+        for label in LABELS:  # the order `evidence` fills the labels in, as flags list them
+            asked = [i for i, labels in explained.items() if label in labels]
+            if not asked:
+                continue
+            head = "spam" if label == "off_topic" else label
+            pulls = unit_pulls([units[i] for i in asked], self.dense_weights[:, HEADS.index(head)])
+            for i, pull in zip(asked, pulls, strict=True):
+                spans = phrases(texts[i], units[i], pull)
+                if spans:
+                    out[i][label] = spans
         return out
 
     def article_words(self, article: Article | None) -> set[int]:

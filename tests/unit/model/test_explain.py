@@ -66,3 +66,17 @@ def test_units_read_each_piece_as_normalising_it_alone_would_whatever_is_remembe
         for text in texts:
             assert got(module.units_of([text])[0]) == expected(text)
     assert any(start + 1 == end for start, end, _ in expected(texts[0]))  # "a f u c k i n g" was split
+
+
+def test_pulls_for_many_texts_are_the_numbers_of_one_text_at_a_time() -> None:
+    from moderation.model.explain import unit_pulls, units_of
+
+    texts = ["You are a complete MORON!!", "", "idiot", "   ", "Read the article, you idiot, and the study too."]
+    weights = np.random.default_rng(3).normal(0, 1, featurize(["x"]).X.shape[1]).astype(np.float32)
+    units = units_of(texts)
+    together = unit_pulls(units, weights)
+    assert [len(p) for p in together] == [len(u) for u in units]
+    for per_text, pull in zip(units, together, strict=True):
+        alone = unit_pulls([per_text], weights)[0]
+        assert pull.tolist() == alone.tolist()  # exactly, not approximately
+    assert len(together[2]) == 1 and together[1].size == 0
