@@ -109,7 +109,8 @@ def _word_hashes_of(normalised: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     counts = np.diff(np.append(first_word, len(starts)))
     hashes = _crc32_at(data, starts, ends - starts)
     has_slur = np.zeros(len(encoded), dtype=bool)
-    for word in np.flatnonzero(np.isin(hashes, _SLUR_HASHES)).tolist():  # rare: confirm the bytes themselves
+    nearest = _SLUR_HASHES[np.minimum(np.searchsorted(_SLUR_HASHES, hashes), len(_SLUR_HASHES) - 1)]
+    for word in np.flatnonzero(nearest == hashes).tolist():  # rare: confirm the bytes themselves
         if data[starts[word] : ends[word]].tobytes() in _SLURS:
             has_slur[np.searchsorted(text_starts, starts[word], side="right") - 1] = True
     return hashes, counts, has_slur
