@@ -5,6 +5,7 @@ by side with alt-profanity-check; the review app's open time and key latency; tr
     pip install -e '.[dev,bench]'
     python benchmarks/run.py --data-dir ../shared/datasets            # full suite (several minutes)
     python benchmarks/run.py --data-dir ../shared/datasets --quick    # 10k and 100k only
+    taskset -c 0 python benchmarks/run.py --data-dir ../shared/datasets --versus-peer   # whole processes, one core
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,16 +38,71 @@ def comments_file(texts: list[str], n: int, path: Path) -> Path:
 
 def run_measured(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a command and its worker processes, via a fresh measuring process."""
+    seconds, _, peak_mb = run_timed(command)
+    return seconds, peak_mb
+
+
+def run_timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of a command and its worker processes."""
     probe = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
         "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, r.returncode)"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024, r.returncode)"
     )
     out = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True).stdout
-    seconds, peak_mb, code = out.split()
+    seconds, cpu, peak_mb, code = out.split()
     if code != "0":
         raise RuntimeError(f"{' '.join(command)} exited with {code}")
-    return float(seconds), float(peak_mb)
+    return float(seconds), float(cpu), float(peak_mb)
+
+
+def versus_peer(texts: list[str], n: int, rounds: int, tmpdir: Path) -> dict:
+    """``moderation score`` and alt-profanity-check as whole processes on the same file, taking turns.
+
+    The machine may be busy with other work, so the two run interleaved (ours, peer, ours, peer ...) and each
+    figure is the median over the rounds; the ratio compares the two medians. Pin the run to one core with
+    ``taskset -c 0`` to compare single-core speed.
+    """
+    source = comments_file(texts, n, tmpdir / f"versus{n}.jsonl")
+    moderation = str(Path(sys.executable).with_name("moderation"))
+    ours_cmd = [moderation, "score", str(source), "-o", str(tmpdir / "ours.jsonl")]
+    peer_cmd = [sys.executable, str(ROOT / "benchmarks" / "peer_score.py"), str(source), str(tmpdir / "peer.jsonl")]
+    ours, peer = [], []
+    for _ in range(rounds):
+        ours.append(run_timed(ours_cmd))
+        peer.append(run_timed(peer_cmd))
+
+    def median(runs: list[tuple[float, float, float]], k: int) -> float:
+        return statistics.median(r[k] for r in runs)
+
+    row = {
+        "comments": n,
+        "rounds": rounds,
+        "cpus_allowed": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "ours_per_s": n / median(ours, 0),
+        "peer_per_s": n / median(peer, 0),
+        "ours_cpu_per_s": n / median(ours, 1),
+        "peer_cpu_per_s": n / median(peer, 1),
+        "ours_peak_mb": max(r[2] for r in ours),
+        "peer_peak_mb": max(r[2] for r in peer),
+        "ours_wall_s": [round(r[0], 2) for r in ours],
+        "peer_wall_s": [round(r[0], 2) for r in peer],
+    }
+    row["ratio"] = row["ours_per_s"] / row["peer_per_s"]
+    row["ratio_cpu"] = row["ours_cpu_per_s"] / row["peer_cpu_per_s"]
+    return row
+
+
+def print_versus(row: dict) -> None:
+    print(
+        f"{row['comments']:,} comments, {row['rounds']} interleaved rounds, {row['cpus_allowed']} core(s):\n"
+        f"  moderation score        {row['ours_per_s']:>8,.0f}/s wall  {row['ours_cpu_per_s']:>8,.0f}/s CPU  "
+        f"peak {row['ours_peak_mb']:.0f} MB\n"
+        f"  alt-profanity-check     {row['peer_per_s']:>8,.0f}/s wall  {row['peer_cpu_per_s']:>8,.0f}/s CPU  "
+        f"peak {row['peer_peak_mb']:.0f} MB\n"
+        f"  ratio (ours / peer)     {row['ratio']:>8.2f}   wall  {row['ratio_cpu']:>8.2f}   CPU"
+    )
 
 
 def api_throughput(path: Path) -> tuple[float, float]:
@@ -78,11 +135,24 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("datasets"))
     parser.add_argument("--quick", action="store_true", help="10k and 100k comments only, no training run")
     parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "report.json")
+    parser.add_argument(
+        "--versus-peer",
+        action="store_true",
+        help="only `moderation score` against alt-profanity-check, whole processes on one file, interleaved",
+    )
+    parser.add_argument("-n", type=int, default=50_000, help="comments for --versus-peer")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds for --versus-peer")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from moderation.datasets import load_corpus
 
     texts = [e.text for e in load_corpus("c3", args.data_dir).examples]
+    if args.versus_peer:
+        with tempfile.TemporaryDirectory() as tmp:
+            row = versus_peer(texts, args.n, args.rounds, Path(tmp))
+        print(json.dumps(row), flush=True)
+        print_versus(row)
+        return
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     report: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},

@@ -16,6 +16,7 @@ from typing import Any
 
 from moderation.errors import ModerationError
 from moderation.ingest.session import InputSession
+from moderation.ingest.textio import MAX_LINE_BYTES
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def score_partition(
     encoding: str,
     skip_invalid: bool,
     articles: str | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> PartitionResult:
     """Score one partition file into ``out_dir`` (written to a temporary name, renamed when complete)."""
     from moderation.model import load_model
@@ -60,6 +62,7 @@ def score_partition(
             skip_invalid=skip_invalid,
             rejects=str(out.with_name(Path(source).stem + ".rejects.jsonl")),
             output=None,
+            max_line_bytes=max_line_bytes,
         )
     except ModerationError as err:  # e.g. an unreadable --articles file
         return PartitionResult(source, str(out), 0, 0, 0, str(err))

@@ -12,6 +12,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+import orjson
+
 from moderation.records import Article, Comment, Record, ScoredComment
 
 MIN_BATCH = 1000
@@ -162,7 +164,19 @@ def _score_in_worker(
 
 
 def _as_json(scored: list[ScoredComment]) -> tuple[list[str], int]:
-    return [json.dumps(s.to_dict(), ensure_ascii=False) for s in scored], sum(1 for s in scored if s.flags)
+    return [json_line(s.to_dict()) for s in scored], sum(1 for s in scored if s.flags)
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One output line, compact, non-ASCII as UTF-8.
+
+    orjson writes it several times faster than the json module; text it refuses (half a UTF-16 surrogate pair,
+    which the readers do not let through) is written by the json module instead.
+    """
+    try:
+        return orjson.dumps(record).decode()
+    except TypeError:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_in_worker(*args: Any) -> tuple[list[str], int]:

@@ -21,6 +21,7 @@ from moderation.exit_codes import ExitCode
 from moderation.identity import WINDOW
 from moderation.ingest import FORMATS
 from moderation.ingest.session import InputSession
+from moderation.ingest.textio import MAX_LINE_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +71,7 @@ class Inputs:
     encoding: str
     skip_invalid: bool
     rejects: str | None
+    max_line_bytes: int = MAX_LINE_BYTES
 
     def session(self, output: str | None, *, window: int | None = WINDOW) -> InputSession:
         """A reading session whose rejects file defaults to sit beside ``output``.
@@ -85,6 +87,7 @@ class Inputs:
             rejects=self.rejects,
             output=output,
             window=window,
+            max_line_bytes=self.max_line_bytes,
         )
 
 
@@ -92,8 +95,8 @@ def input_options(fn: F) -> F:
     """Options every command that reads comment sources shares, handed to the command as ``inputs``."""
 
     @functools.wraps(fn)
-    def with_inputs(paths, fmt, articles, encoding, skip_invalid, rejects, **kwargs: Any) -> Any:
-        return fn(inputs=Inputs(paths, fmt, articles, encoding, skip_invalid, rejects), **kwargs)
+    def with_inputs(paths, fmt, articles, encoding, skip_invalid, rejects, max_line_bytes, **kwargs: Any) -> Any:
+        return fn(inputs=Inputs(paths, fmt, articles, encoding, skip_invalid, rejects, max_line_bytes), **kwargs)
 
     decorators = [
         click.argument("paths", nargs=-1, required=True, metavar="PATH..."),
@@ -118,6 +121,13 @@ def input_options(fn: F) -> F:
             "--rejects",
             type=click.Path(dir_okay=False, writable=True),
             help="Where --skip-invalid writes rejected records (default: OUTPUT.rejects.jsonl or ./rejects.jsonl).",
+        ),
+        click.option(
+            "--max-line-bytes",
+            type=click.IntRange(min=1),
+            default=MAX_LINE_BYTES,
+            show_default=True,
+            help="Longest input line read; a longer one is a malformed record naming its line, never read whole.",
         ),
     ]
     wrapped: Any = with_inputs

@@ -13,7 +13,7 @@ from moderation.errors import InputError
 from moderation.ingest.disqus import iter_disqus
 from moderation.ingest.pages import page_article_id, read_page
 from moderation.ingest.tabular import iter_csv, iter_jsonl, read_articles
-from moderation.ingest.textio import STDIN, check_encoding, display_path, read_text
+from moderation.ingest.textio import MAX_LINE_BYTES, STDIN, check_encoding, display_path, read_text
 from moderation.ingest.wxr import iter_wxr
 from moderation.records import Article, Comment, Record, Rejected
 
@@ -95,17 +95,19 @@ def iter_records(
     encoding: str = "utf-8",
     articles: Mapping[str, Article] | None = None,
     strict: bool = True,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[Record]:
     """Every record of every source, in order.
 
     With ``strict`` the first malformed record raises ``InputError``; otherwise it is
-    yielded as ``Rejected`` with its reason, so count in = comments + rejected.
+    yielded as ``Rejected`` with its reason, so count in = comments + rejected. No physical line
+    longer than ``max_line_bytes`` is read into memory: it is a malformed record naming its line.
     """
     check_encoding(encoding)
     announced: set[str] = set()
     for path in expand_paths(paths):
         kind = fmt or detect_format(path)
-        for record in _read_one(path, kind, encoding, strict):
+        for record in _read_one(path, kind, encoding, strict, max_line_bytes):
             if isinstance(record, Comment) and articles and record.article_id in articles:
                 if record.article_id not in announced:
                     announced.add(record.article_id)
@@ -127,10 +129,10 @@ def _merge(given: Article, inline: Article) -> Article:
     )
 
 
-def _read_one(path: str, kind: str, encoding: str, strict: bool) -> Iterator[Record]:
+def _read_one(path: str, kind: str, encoding: str, strict: bool, max_line_bytes: int) -> Iterator[Record]:
     """One source's records; without ``strict`` an unreadable file becomes one rejection."""
     try:
-        yield from _read_source(path, kind, encoding, strict)
+        yield from _read_source(path, kind, encoding, strict, max_line_bytes)
     except InputError as err:
         if strict:
             raise
@@ -138,21 +140,20 @@ def _read_one(path: str, kind: str, encoding: str, strict: bool) -> Iterator[Rec
         yield Rejected(f"{where}:{err.line}" if err.line else where, f"file not read further: {err.reason}")
 
 
-def _read_source(path: str, kind: str, encoding: str, strict: bool) -> Iterator[Record]:
+def _read_source(path: str, kind: str, encoding: str, strict: bool, max_line_bytes: int) -> Iterator[Record]:
     if kind == "page":
         shown = display_path(path)
-        article, comments = read_page(
-            read_text(path, encoding=encoding), article_id=page_article_id(Path(shown)), path=shown
-        )
+        text = read_text(path, encoding=encoding, max_line_bytes=max_line_bytes)
+        article, comments = read_page(text, article_id=page_article_id(Path(shown)), path=shown)
         yield article
         yield from comments
     elif kind == "jsonl":
-        yield from iter_jsonl(path, encoding=encoding, strict=strict)
+        yield from iter_jsonl(path, encoding=encoding, strict=strict, max_line_bytes=max_line_bytes)
     elif kind == "csv":
-        yield from iter_csv(path, encoding=encoding, strict=strict)
+        yield from iter_csv(path, encoding=encoding, strict=strict, max_line_bytes=max_line_bytes)
     elif kind == "wxr":
-        yield from iter_wxr(path, encoding=encoding, strict=strict)
+        yield from iter_wxr(path, encoding=encoding, strict=strict, max_line_bytes=max_line_bytes)
     elif kind == "disqus":
-        yield from iter_disqus(path, encoding=encoding, strict=strict)
+        yield from iter_disqus(path, encoding=encoding, strict=strict, max_line_bytes=max_line_bytes)
     else:
         raise InputError(f"unknown format {kind!r}; expected one of {', '.join(FORMATS)}", path=path)

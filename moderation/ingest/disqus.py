@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 from moderation.errors import InputError
 from moderation.identity import comment_key
 from moderation.ingest.markup import child_text, html_to_text, iter_xml_events, local_name
-from moderation.ingest.textio import display_path, open_binary
+from moderation.ingest.textio import MAX_LINE_BYTES, display_path, open_binary
 from moderation.records import Article, Comment, Record, Rejected
 
 
@@ -30,13 +30,15 @@ def _child(element: Element, name: str) -> Element | None:
     return next((child for child in element if local_name(child.tag) == name), None)
 
 
-def iter_disqus(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
+def iter_disqus(path: str, *, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
     shown = display_path(path)
     stream = open_binary(path)
     seen_root = False
     depth = 0
     try:
-        for line, event, element in iter_xml_events(stream, path=shown, encoding=encoding):
+        for line, event, element in iter_xml_events(
+            stream, path=shown, encoding=encoding, max_line_bytes=max_line_bytes
+        ):
             tag = local_name(element.tag)
             if event == "start":
                 seen_root = seen_root or (depth == 0 and tag == "disqus")

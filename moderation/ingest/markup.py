@@ -16,9 +16,17 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from moderation.errors import InputError
-from moderation.ingest.textio import decode_line, iter_lines, looks_binary
+from moderation.ingest.textio import MAX_LINE_BYTES, OverlongLine, decode_line, iter_lines, looks_binary
 
-_BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "blockquote", "pre", "dl", "ul", "ol", "table", "hr", "section", "article", "header", "footer", "figure"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+"""Elements set off on lines of their own (a blank line between two of them)."""
+_LINE_TAGS = frozenset({"li", "dt", "dd", "tr", "div", "br", "caption", "figcaption", "address"})
+"""Elements that start on a new line and end with a line break."""
+_CELL_TAGS = frozenset({"td", "th"})
+"""Table cells: each ends with a separator, so neighbouring cells do not run into one word."""
 
 
 class _TextFromHtml(HTMLParser):
@@ -30,9 +38,16 @@ class _TextFromHtml(HTMLParser):
         self._href: str | None = None
         self._link_text: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
+    def _line_break(self) -> None:
+        """A new line, unless the text already stands at the start of one."""
+        if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _PARAGRAPH_TAGS:
+            self.parts.append("\n")
+        elif tag in _LINE_TAGS:
+            self._line_break()
         if tag == "a":
             self._href = dict(attrs).get("href")
             self._link_text = []
@@ -43,8 +58,10 @@ class _TextFromHtml(HTMLParser):
             if self._href not in label:
                 self.parts.append(f" ({self._href})")
             self._href = None
-        if tag in _BLOCK_TAGS:
+        if tag in _PARAGRAPH_TAGS or (tag in _LINE_TAGS and tag != "br"):  # <br/> is one break, not two
             self.parts.append("\n")
+        elif tag in _CELL_TAGS:
+            self.parts.append("\t")  # becomes one space when the line's whitespace is collapsed
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -81,11 +98,19 @@ def _make_parser() -> XMLPullParser:
     return XMLPullParser(events=("start", "end"), _parser=defused)
 
 
-def iter_xml_events(stream: BinaryIO, *, path: str, encoding: str) -> Iterator[tuple[int, str, Element]]:
-    """``(line, event, element)`` for every start and end tag, refusing unsafe XML."""
+def iter_xml_events(
+    stream: BinaryIO, *, path: str, encoding: str, max_line_bytes: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, str, Element]]:
+    """``(line, event, element)`` for every start and end tag, refusing unsafe XML.
+
+    XML cannot be parsed past a line that was not read, so a line longer than ``max_line_bytes`` ends the file
+    with an error naming it (the records before it have been yielded).
+    """
     parser = _make_parser()
     number = 0
-    for number, raw in iter_lines(stream):
+    for number, raw in iter_lines(stream, max_line_bytes):
+        if isinstance(raw, OverlongLine):
+            raise raw.error(path=path, line=number)
         if looks_binary(raw):
             raise InputError("binary data (NUL bytes), not XML", path=path, line=number)
         line = decode_line(raw, encoding=encoding, path=path, line_number=number)

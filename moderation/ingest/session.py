@@ -12,6 +12,7 @@ from typing import IO
 
 from moderation.identity import WINDOW, IdentityGuard
 from moderation.ingest import iter_records, read_articles
+from moderation.ingest.textio import MAX_LINE_BYTES
 from moderation.records import Article, Comment, Record, Rejected
 
 
@@ -29,8 +30,10 @@ class InputSession:
         rejects: str | None,
         output: str | None,
         window: int | None = WINDOW,
+        max_line_bytes: int = MAX_LINE_BYTES,
     ) -> None:
         self.paths = paths
+        self.max_line_bytes = max_line_bytes
         self.fmt = fmt
         self.encoding = encoding
         self.skip_invalid = skip_invalid
@@ -53,6 +56,7 @@ class InputSession:
                 encoding=self.encoding,
                 articles=self.articles,
                 strict=not self.skip_invalid,
+                max_line_bytes=self.max_line_bytes,
             )
             for record in self.identity.check(read):
                 if isinstance(record, Rejected):

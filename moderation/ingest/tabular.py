@@ -7,6 +7,7 @@ export spellings are accepted too (``comment_id``, ``comment_text``, ``body`` ..
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -15,9 +16,13 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from moderation.errors import InputError
 from moderation.identity import comment_key, derived_article_id
 from moderation.ingest.textio import (
+    MAX_LINE_BYTES,
+    OverlongLine,
     decode_line,
     display_path,
     iter_lines,
@@ -63,6 +68,8 @@ def _resolve(header: Iterable[str], fields: Mapping[str, tuple[str, ...]]) -> di
 
 def _scalar(value: Any) -> str | None:
     """A cell as a stripped string; empty and null become None."""
+    if type(value) is str:  # most cells: no conversion to decide
+        return value.strip() or None
     if value is None or isinstance(value, (dict, list)):
         return None
     if isinstance(value, bool):
@@ -79,30 +86,45 @@ class RowReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self._announced: dict[str, int] = {}
+        self._columns: dict[tuple[str, ...], dict[str, str]] = {}
 
-    def records(self, row: Mapping[str, Any], columns: Mapping[str, str], line: int) -> list[Record]:
+    def columns(self, row: Mapping[str, Any]) -> dict[str, str]:
+        """``_resolve`` of this row's keys, remembered: the rows of one export share their keys."""
+        keys = tuple(row)
+        found = self._columns.get(keys)
+        if found is None:
+            if len(self._columns) > 1000:  # rows with ever-changing keys: do not grow without bound
+                self._columns.clear()
+            found = self._columns[keys] = _resolve(keys, COMMENT_FIELDS)
+        return found
+
+    def records(
+        self, row: Mapping[str, Any], columns: Mapping[str, str], line: int, *, valid_utf8: bool = False
+    ) -> list[Record]:
+        """The article (when the row brings a new one) and the comment of one row, or why it is rejected.
+
+        ``valid_utf8`` says the row's strings are known to be valid UTF-8 already, so they need no surrogate check.
+        """
         where = f"{self.path}:{line}"
-
-        def get(name: str) -> Any:
-            column = columns.get(name)
-            return row.get(column) if column is not None else None
-
-        text = get("text")
+        values = {name: row.get(column) for name, column in columns.items()}
+        text = values.get("text")
         if text is not None and not isinstance(text, str):
             return [Rejected(where, "`text` is not a string", _raw(row))]
-        if text is None or not text.strip():
-            known = _scalar(get("id"))  # a reply to this row can then say its parent is gone
-            key = comment_key(_scalar(get("article_id")), known) if known else None
+        text = text.strip() if text is not None else None
+        if not text:
+            known = _scalar(values.get("id"))  # a reply to this row can then say its parent is gone
+            key = comment_key(_scalar(values.get("article_id")), known) if known else None
             return [Rejected(where, "missing `text`" if text is None else "empty `text`", _raw(row), key)]
-        if _unpaired_surrogate(get(name) for name in COMMENT_FIELDS):
+        if not valid_utf8 and _unpaired_surrogate(values.values()):
             return [Rejected(where, "unpaired UTF-16 surrogate (\\ud800-\\udfff) in a field", _raw(row))]
-        comment_id = _scalar(get("id"))
+        comment_id = _scalar(values.get("id"))
         if comment_id is None:
             return [Rejected(where, "missing `id`", _raw(row))]
         out: list[Record] = []
-        article_id = _scalar(get("article_id"))
-        title, body, url = _scalar(get("article_title")), _scalar(get("article_text")), _scalar(get("article_url"))
+        article_id = _scalar(values.get("article_id"))
+        title, body = _scalar(values.get("article_title")), _scalar(values.get("article_text"))
         if title or body:
+            url = _scalar(values.get("article_url"))
             article_id = article_id or derived_article_id(url, title, body)
             article = Article(id=article_id, title=title, text=body or "", url=url)
             key = hash((article.title, article.text, article.url))
@@ -112,11 +134,11 @@ class RowReader:
         out.append(
             Comment(
                 id=comment_id,
-                text=text.strip(),
+                text=text,
                 article_id=article_id,
-                author=_scalar(get("author")),
-                parent_id=_scalar(get("parent_id")),
-                created_at=_scalar(get("created_at")),
+                author=_scalar(values.get("author")),
+                parent_id=_scalar(values.get("parent_id")),
+                created_at=_scalar(values.get("created_at")),
                 source=where,
             )
         )
@@ -151,15 +173,27 @@ def _raw(row: Mapping[str, Any]) -> str:
     return json.dumps(dict(row), ensure_ascii=False, default=str)[:2000]
 
 
-def iter_jsonl(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
-    """One JSON object per line; blank lines are allowed."""
+def iter_jsonl(path: str, *, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
+    """One JSON object per line; blank lines are allowed; a line past ``max_line_bytes`` is rejected."""
     shown = display_path(path)
     reader = RowReader(shown)
+    utf8 = codecs.lookup(encoding).name == "utf-8"
     stream = open_binary(path)
     try:
-        for number, raw in iter_lines(stream):
-            if not raw.strip():
+        for number, raw in iter_lines(stream, max_line_bytes):
+            if isinstance(raw, OverlongLine):
+                if strict:
+                    raise raw.error(path=shown, line=number)
+                yield Rejected(f"{shown}:{number}", raw.reason, raw.head.decode(encoding, "replace"))
                 continue
+            if not raw or raw.isspace():  # blank (no stripped copy of every line)
+                continue
+            row = _quick_row(raw) if utf8 else None
+            if row is not None:
+                records = reader.records(row, reader.columns(row), number, valid_utf8=True)
+                if not isinstance(records[0], Rejected):
+                    yield from records
+                    continue
             try:
                 if looks_binary(raw):
                     raise InputError("binary data (NUL bytes), not JSON text", path=shown, line=number)
@@ -172,10 +206,30 @@ def iter_jsonl(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
                     raise
                 yield Rejected(f"{shown}:{number}", err.reason, raw.decode(encoding, "replace")[:2000])
                 continue
-            yield from _checked(reader.records(row, _resolve(row.keys(), COMMENT_FIELDS), number), strict)
+            yield from _checked(reader.records(row, reader.columns(row), number), strict)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _quick_row(raw: bytes) -> dict[str, Any] | None:
+    """A UTF-8 line parsed by orjson, or None when it needs the careful reading.
+
+    orjson is several times faster than the json module and refuses what the careful path must word
+    itself (invalid UTF-8, unpaired surrogates, NaN, nesting past its depth limit). What it reads
+    differently is left to the careful path too: numbers past 64 bits, which it turns into floats (so a row
+    with a float at the top is read again), and a byte-order mark at the start of a concatenated file.
+    Rows the careful path would reject are read again by it as well, so every rejection keeps its words.
+    """
+    if raw.startswith(codecs.BOM_UTF8) or b"\x00" in raw:
+        return None
+    try:
+        row = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if type(row) is not dict or float in map(type, row.values()):
+        return None
+    return row
 
 
 def _checked(records: list[Record], strict: bool) -> Iterator[Record]:
@@ -187,35 +241,42 @@ def _checked(records: list[Record], strict: bool) -> Iterator[Record]:
 
 
 class _LineFeed:
-    """Feeds decoded physical lines to ``csv.reader``, remembering lines that failed to decode."""
+    """Feeds decoded physical lines to ``csv.reader``, remembering lines that could not be read and why."""
 
-    def __init__(self, path: str, encoding: str, strict: bool) -> None:
+    def __init__(self, path: str, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> None:
         self.path, self.encoding, self.strict = path, encoding, strict
-        self.bad_lines: set[int] = set()
+        self.max_line_bytes = max_line_bytes
+        self.bad_lines: dict[int, str] = {}
         self.number = 0
 
     def lines(self, stream: io.BufferedIOBase) -> Iterator[str]:
-        for number, raw in iter_lines(stream):
+        for number, raw in iter_lines(stream, self.max_line_bytes):
             self.number = number
+            if isinstance(raw, OverlongLine):
+                if self.strict:
+                    raise raw.error(path=self.path, line=number)
+                self.bad_lines[number] = raw.reason
+                yield "\n"  # the row it belongs to is rejected for it
+                continue
             if looks_binary(raw):
                 if self.strict:
                     raise InputError("binary data (NUL bytes), not CSV text", path=self.path, line=number)
-                self.bad_lines.add(number)
+                self.bad_lines[number] = f"undecodable bytes as {self.encoding}"
                 raw = raw.replace(b"\x00", b"")
             try:
                 yield decode_line(raw, encoding=self.encoding, path=self.path, line_number=number) + "\n"
             except InputError:
                 if self.strict:
                     raise
-                self.bad_lines.add(number)
+                self.bad_lines[number] = f"undecodable bytes as {self.encoding}"
                 yield raw.decode(self.encoding, "replace") + "\n"
 
 
-def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
+def iter_csv(path: str, *, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
     """A CSV (or TSV) export with a header row; cells may span lines when quoted."""
     shown = display_path(path)
     delimiter = "\t" if str(path).lower().endswith(".tsv") else ","
-    feed = _LineFeed(shown, encoding, strict)
+    feed = _LineFeed(shown, encoding, strict, max_line_bytes)
     stream = open_binary(path)
     try:
         rows = csv.reader(feed.lines(stream), delimiter=delimiter)
@@ -249,10 +310,11 @@ def iter_csv(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
                 continue
             end = rows.line_num
             line, start = start, end + 1
-            if not cells or all(not cell.strip() for cell in cells):
+            bad = next((feed.bad_lines[n] for n in range(line, end + 1) if n in feed.bad_lines), None)
+            if bad is not None:
+                yield Rejected(f"{shown}:{line}", bad, ",".join(cells)[:2000] or None)
                 continue
-            if any(n in feed.bad_lines for n in range(line, end + 1)):
-                yield Rejected(f"{shown}:{line}", f"undecodable bytes as {encoding}", ",".join(cells)[:2000])
+            if not cells or all(not cell.strip() for cell in cells):
                 continue
             swallowed = _swallowed_rows(cells, header, columns) if end > line else 0
             if swallowed:
@@ -331,6 +393,8 @@ def jsonl_dicts(path: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]
     stream = open_binary(path)
     try:
         for number, raw in iter_lines(stream):
+            if isinstance(raw, OverlongLine):
+                raise raw.error(path=shown, line=number)
             if not raw.strip():
                 continue
             line = decode_line(raw, encoding=encoding, path=shown, line_number=number)

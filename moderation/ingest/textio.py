@@ -12,6 +12,9 @@ from typing import BinaryIO
 from moderation.errors import InputError
 
 STDIN = "-"
+MAX_LINE_BYTES = 4 * 2**20
+"""The longest physical line read (4 MiB): a longer one is reported, never held whole in memory."""
+_SKIP_CHUNK = 2**20
 
 
 def encoding_hint(encoding: str) -> str:
@@ -46,6 +49,10 @@ class _Utf8View:
     def __iter__(self) -> Iterator[bytes]:
         for line in self._text:
             yield line.encode("utf-8", "surrogatepass")
+
+    def readline(self, limit: int = -1) -> bytes:
+        """At most ``limit`` characters (so a few times as many bytes at most) of the next line."""
+        return self._text.readline(limit).encode("utf-8", "surrogatepass")
 
     def read(self) -> bytes:
         return self._text.read().encode("utf-8", "surrogatepass")
@@ -91,14 +98,19 @@ def decode_line(raw: bytes, *, encoding: str, path: str, line_number: int) -> st
         ) from None
 
 
-def read_text(path: str, *, encoding: str) -> str:
-    """A whole file as text (for formats read as a whole, like scraped pages)."""
+def read_text(path: str, *, encoding: str, max_line_bytes: int = MAX_LINE_BYTES) -> str:
+    """A whole file as text (for formats read as a whole, like scraped pages); no line may pass the cap."""
     stream = open_binary(path)
+    lines: list[bytes] = []
     try:
-        data = stream.read()
+        for number, raw in _raw_lines(stream, max_line_bytes):
+            if isinstance(raw, OverlongLine):
+                raise raw.error(path=display_path(path), line=number)
+            lines.append(raw)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+    data = b"".join(lines)
     if looks_binary(data[:65536]):
         raise InputError("looks like a binary file, not text (it contains NUL bytes)", path=path)
     try:
@@ -113,12 +125,56 @@ def read_text(path: str, *, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def iter_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """Physical lines with 1-based numbers, line endings removed."""
-    for number, raw in enumerate(stream, 1):
+class OverlongLine:
+    """A physical line past the cap: its first bytes (to show in a rejection) and its full length."""
+
+    __slots__ = ("head", "limit", "size")
+
+    def __init__(self, head: bytes, size: int, limit: int) -> None:
+        self.head, self.size, self.limit = head, size, limit
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"line of {self.size:,} bytes is longer than the {self.limit:,}-byte limit; "
+            "raise --max-line-bytes to read it"
+        )
+
+    def error(self, *, path: str, line: int) -> InputError:
+        return InputError(self.reason, path=path, line=line)
+
+
+def _raw_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | OverlongLine]]:
+    """Physical lines as read, endings kept; a line past ``max_bytes`` is skipped in chunks and reported."""
+    number = 0
+    while True:
+        raw = stream.readline(max_bytes + 2)  # room for the longest allowed line and its \r\n
+        if not raw:
+            return
+        number += 1
         if number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
-        yield number, raw.rstrip(b"\r\n")
+        if len(raw.rstrip(b"\r\n")) <= max_bytes:
+            yield number, raw
+            continue
+        size, head = len(raw), raw[:2000]
+        while not raw.endswith(b"\n"):
+            raw = stream.readline(_SKIP_CHUNK)
+            if not raw:
+                break
+            size += len(raw)
+        yield number, OverlongLine(head, size - (len(raw) - len(raw.rstrip(b"\r\n"))), max_bytes)
+
+
+def iter_lines(stream: BinaryIO, max_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | OverlongLine]]:
+    """Physical lines with 1-based numbers, line endings removed.
+
+    No line is held whole past ``max_bytes``: such a line comes out as an ``OverlongLine`` (the reader
+    rejects it, naming the line) and reading goes on with the next one, so a multi-gigabyte minified
+    line cannot exhaust memory.
+    """
+    for number, raw in _raw_lines(stream, max_bytes):
+        yield number, raw if isinstance(raw, OverlongLine) else raw.rstrip(b"\r\n")
 
 
 def display_path(path: str | Path) -> str:

@@ -9,17 +9,19 @@ from xml.etree.ElementTree import Element
 from moderation.errors import InputError
 from moderation.identity import comment_key, derived_article_id
 from moderation.ingest.markup import child_text, html_to_text, iter_xml_events, local_name
-from moderation.ingest.textio import display_path, open_binary
+from moderation.ingest.textio import MAX_LINE_BYTES, display_path, open_binary
 from moderation.records import Article, Comment, Record, Rejected
 
 
-def iter_wxr(path: str, *, encoding: str, strict: bool) -> Iterator[Record]:
+def iter_wxr(path: str, *, encoding: str, strict: bool, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Record]:
     """Articles and comments of a WXR file, each comment right after its post's article."""
     shown = display_path(path)
     stream = open_binary(path)
     seen_channel = False
     try:
-        for line, event, element in iter_xml_events(stream, path=shown, encoding=encoding):
+        for line, event, element in iter_xml_events(
+            stream, path=shown, encoding=encoding, max_line_bytes=max_line_bytes
+        ):
             tag = local_name(element.tag)
             if event == "start":
                 seen_channel = seen_channel or tag == "channel"

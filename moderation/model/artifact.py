@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from moderation.errors import ModelError
+from moderation.model.numpy_pipeline import Unsupported, stand_in
 
 # scikit-learn, SciPy and joblib are imported where a model is saved or loaded, not here: reading a
 # sidecar (as `moderation report` does for thresholds) should not cost the second they take to import.
@@ -120,12 +123,15 @@ def check_trust(path: Path, sidecar: dict[str, Any], *, trusted: bool) -> None:
 
 
 def check_versions(path: Path, sidecar: dict[str, Any]) -> None:
-    import sklearn
-
+    """The installed scikit-learn must be the one the model was made with (asked of its metadata: no import)."""
+    try:
+        installed = version("scikit-learn")
+    except PackageNotFoundError:
+        installed = "no version"
     made_with = sidecar.get("libraries", {}).get("scikit-learn")
-    if made_with != sklearn.__version__:
+    if made_with != installed:
         raise ModelError(
-            f"{path}: made with scikit-learn {made_with}, but {sklearn.__version__} is installed; "
+            f"{path}: made with scikit-learn {made_with}, but {installed} is installed; "
             "install the pinned version or retrain with `moderation train`"
         )
 
@@ -138,9 +144,39 @@ def _load(path: Path, mtime: float, trusted: bool) -> Any:
     import joblib
 
     try:
-        return joblib.load(path)
+        try:
+            return _read_with_stand_ins(path)
+        except Unsupported:
+            return joblib.load(path)
     except Exception as err:  # a corrupt or foreign pickle: say which file
         raise ModelError(f"{path}: cannot load model ({type(err).__name__}: {err})") from None
+
+
+_reading = threading.Lock()
+
+
+def _read_with_stand_ins(path: Path) -> Any:
+    """A model file read with numpy stand-ins for its scikit-learn classes, so scikit-learn is never imported.
+
+    joblib reads the file through ``numpy_pickle.NumpyUnpickler``; for this one read that name refers to a
+    subclass that resolves scikit-learn classes to ``numpy_pipeline``'s stand-ins (anything it has none for
+    raises ``Unsupported``). Every other class resolves as usual: the trust checks above still decide
+    whether the file is read at all.
+    """
+    from joblib import numpy_pickle
+
+    base = numpy_pickle.NumpyUnpickler
+
+    class StandInUnpickler(base):  # type: ignore[misc, valid-type]
+        def find_class(self, module: str, name: str) -> Any:
+            return stand_in(module, name) or super().find_class(module, name)
+
+    with _reading:
+        numpy_pickle.NumpyUnpickler = StandInUnpickler
+        try:
+            return numpy_pickle.load(path)
+        finally:
+            numpy_pickle.NumpyUnpickler = base
 
 
 def load_model(path: str | Path | None = None, *, trusted: bool = False, fast: bool = False) -> Any:

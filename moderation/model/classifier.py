@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from moderation.labels import LABELS
-from moderation.model.explain import Unit, explain, units_of
+from moderation.model.explain import Unit, explain, phrases, unit_pulls, units_of
 from moderation.model.features import featurize
 from moderation.model.relevance import DocumentFrequency, batch_signals, content_hashes
 from moderation.records import Article, Comment, Evidence, ScoredComment
@@ -135,26 +135,54 @@ class Model:
         judged_set = set(judged)
         out = []
         all_flags = []
-        for i in range(len(comments)):
-            scores = {
-                "abuse": float(probs["abuse"][i]),
-                "conspiracy": float(probs["conspiracy"][i]),
-                "off_topic": float(off_topic[i]),
-            }
+        per_label = {"abuse": probs["abuse"], "conspiracy": probs["conspiracy"], "off_topic": off_topic}
+        for values in zip(*(column.tolist() for column in per_label.values()), strict=True):
+            scores = dict(zip(per_label, values, strict=True))
             all_flags.append((scores, tuple(label for label in LABELS if scores[label] >= limits[label])))
-        to_explain = [i for i, (_, flags) in enumerate(all_flags) if flags] if explain_flags else []
-        units = dict(zip(to_explain, units_of([comments[i].text for i in to_explain]), strict=True))
+        explained = self._labels_to_explain(all_flags, probs["spam"], limits) if explain_flags else {}
+        evidence_of = self._evidence_of([c.text for c in comments], explained)
         for i, comment in enumerate(comments):
             scores, flags = all_flags[i]
-            evidence = {}
-            if i in units:
-                # off_topic is explained by its spam part only when spam carries it, not when irrelevance does
-                wanted = [f for f in flags if f != "off_topic" or probs["spam"][i] >= 0.5 * limits["off_topic"]]
-                evidence = self.evidence(comment.text, wanted, units[i])
+            evidence = evidence_of.get(i, {})
             notes = () if i in judged_set else (NO_CONTEXT_NOTE,)
             article = articles.get(comment.article_id) if comment.article_id else None
             title = article.title if article else None
             out.append(ScoredComment(comment, scores, flags, evidence, notes, self.version, title))
+        return out
+
+    @staticmethod
+    def _labels_to_explain(
+        all_flags: Sequence[tuple[dict[str, float], tuple[str, ...]]], spam: np.ndarray, limits: Mapping[str, float]
+    ) -> dict[int, list[str]]:
+        """Flagged comments that have a label to explain, and those labels.
+
+        off_topic is explained by its spam part only when spam carries it, not when irrelevance does (there are
+        no phrases behind "unrelated to the thread"), so a comment flagged off topic for irrelevance alone is not
+        cut into phrases at all: most flags are of that kind, and cutting is the costly part of explaining.
+        """
+        out: dict[int, list[str]] = {}
+        spam_carries = 0.5 * limits["off_topic"]
+        for i, (_, flags) in enumerate(all_flags):
+            if flags:
+                wanted = [f for f in flags if f != "off_topic" or spam[i] >= spam_carries]
+                if wanted:
+                    out[i] = wanted
+        return out
+
+    def _evidence_of(self, texts: Sequence[str], explained: Mapping[int, list[str]]) -> dict[int, dict]:
+        """``evidence`` for many texts at once (text index -> labels to explain): one pass per head, not per text."""
+        out: dict[int, dict[str, list[Evidence]]] = {i: {} for i in explained}
+        units = dict(zip(explained, units_of([texts[i] for i in explained]), strict=True))
+        for label in LABELS:  # the order `evidence` fills the labels in, as flags list them
+            asked = [i for i, labels in explained.items() if label in labels]
+            if not asked:
+                continue
+            head = "spam" if label == "off_topic" else label
+            pulls = unit_pulls([units[i] for i in asked], self.dense_weights[:, HEADS.index(head)])
+            for i, pull in zip(asked, pulls, strict=True):
+                spans = phrases(texts[i], units[i], pull)
+                if spans:
+                    out[i][label] = spans
         return out
 
     def article_words(self, article: Article | None) -> set[int]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
 from moderation.model.lexicon import SLURS
-from moderation.model.normalise import normalise_many, tokens
+from moderation.model.normalise import _SEPARATE, normalise_many
 
 N_FEATURES = 2**20
 _MASK = np.uint64(N_FEATURES - 1)
@@ -60,12 +59,67 @@ class Batch:
     hashes: list[np.ndarray]
 
 
+def _crc_table() -> np.ndarray:
+    """The byte table of CRC-32 (the reflected polynomial 0xEDB88320, as zlib computes it)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> np.uint32(1)) ^ np.uint32(0xEDB88320), table >> np.uint32(1))
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc_table()
+_SLUR_HASHES = np.array(sorted({zlib.crc32(w) for w in _SLURS}), dtype=np.uint64)
+
+
+def _crc32_at(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``zlib.crc32`` of each ``data[start:start + length]``, for all of them at once.
+
+    Words are processed a byte position at a time, longest first so that the words still running are
+    always a prefix: the work is one pass over the bytes, in numpy, with no Python object per word.
+    """
+    longest = int(lengths.max()) if len(lengths) else 0
+    shortfall = longest - lengths  # sorting small integers is a radix sort: cheap
+    order = np.argsort(shortfall.astype(np.uint16) if longest < 2**16 else shortfall, kind="stable")
+    at, left = starts[order], lengths[order]
+    crc = np.full(len(order), 0xFFFFFFFF, dtype=np.uint32)
+    running = np.searchsorted(-left, -np.arange(1, int(left[0]) + 1 if len(left) else 1), side="right")
+    for k, n in enumerate(running.tolist()):
+        head = crc[:n]
+        crc[:n] = _CRC_TABLE[(head ^ data[at[:n] + k]) & np.uint32(0xFF)] ^ (head >> np.uint32(8))
+    out = np.empty(len(order), dtype=np.uint64)
+    out[order] = crc ^ np.uint32(0xFFFFFFFF)
+    return out
+
+
+def _word_hashes_of(normalised: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words of many normalised texts without a bytes object per word: ``tokens`` then ``word_hashes``.
+
+    Returns every word's hash in order, each text's number of words, and whether each text holds a slur.
+    """
+    encoded = [t.encode("utf-8", "surrogatepass").translate(_SEPARATE, b"'") for t in normalised]
+    data = np.frombuffer(b" ".join(encoded) + b" ", dtype=np.uint8)  # after translating, words end at spaces
+    in_word = np.empty(len(data) + 1, dtype=np.int8)
+    in_word[0] = 0
+    np.not_equal(data, 32, out=in_word[1:])
+    edges = np.diff(in_word)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    text_starts = np.cumsum(sizes + 1) - sizes - 1
+    first_word = np.searchsorted(starts, text_starts)
+    counts = np.diff(np.append(first_word, len(starts)))
+    hashes = _crc32_at(data, starts, ends - starts)
+    has_slur = np.zeros(len(encoded), dtype=bool)
+    nearest = _SLUR_HASHES[np.minimum(np.searchsorted(_SLUR_HASHES, hashes), len(_SLUR_HASHES) - 1)]
+    for word in np.flatnonzero(nearest == hashes).tolist():  # rare: confirm the bytes themselves
+        if data[starts[word] : ends[word]].tobytes() in _SLURS:
+            has_slur[np.searchsorted(text_starts, starts[word], side="right") - 1] = True
+    return hashes, counts, has_slur
+
+
 def featurize(texts: Sequence[str]) -> Batch:
     """Length-normalised counts of hashed unigrams, bigrams and shape signals, one row per text."""
-    word_lists = [tokens(t) for t in normalise_many(list(texts))]
-    n_docs = len(word_lists)
-    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=n_docs)
-    flat = word_hashes(list(chain.from_iterable(word_lists)))
+    flat, lengths, has_slur = _word_hashes_of(normalise_many(list(texts)))
+    n_docs = len(texts)
     ends = np.cumsum(lengths)
     starts = ends - lengths
     doc_of_word = np.repeat(np.arange(n_docs), lengths)
@@ -81,11 +135,12 @@ def featurize(texts: Sequence[str]) -> Batch:
         doc_of_bigram = np.zeros(0, dtype=np.int64)
     extra_rows: list[int] = []
     extra_cols: list[int] = []
+    empty, slur = (lengths == 0).tolist(), has_slur.tolist()
     for i, text in enumerate(texts):
         cols = shape_columns(text) if text else []
-        if lengths[i] == 0:
+        if empty[i]:
             cols.append(EMPTY)
-        elif not _SLURS.isdisjoint(word_lists[i]):
+        elif slur[i]:
             cols.append(SLUR)
         extra_rows.extend([i] * len(cols))
         extra_cols.extend(cols)

@@ -70,12 +70,14 @@ _SEPARATE = bytes(c if (97 <= c <= 122 or 48 <= c <= 57 or c >= 128) else 32 for
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|io|co|tv|info|biz|me)(?:/\S*)?\b")
 _MENTION = re.compile(r"(?<![\w@])@(?!ss)\w{2,}")
 _SPACED = re.compile(r"(?<![\w.\-*])(?:[^\W\d_][ .\-_*]){2,}[^\W\d_](?!\w)")
-_LEET_TOKEN = re.compile(r"[a-z0-9@$*!|+]*(?:[a-z][0-9@$*!|+]|[@$*!|+][a-z])[a-z0-9@$*!|+]*")
+# A match is always a whole run of token characters (or of word characters, for repeats): the look-behind says
+# so up front, so the engine does not try every position inside a run that has nothing to rewrite.
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$*!|+])[a-z0-9@$*!|+]*(?:[a-z][0-9@$*!|+]|[@$*!|+][a-z])[a-z0-9@$*!|+]*")
 _LEET_INNER = re.compile(r"(?<=[a-z])(?:[0-9]|[@$*!|+]+)(?=[a-z])")
 _LEET_START = re.compile(r"^[@$]+(?=[a-z])")
 _LEET_END = re.compile(r"(?<=[a-z])(?:\*+|\$\$+)$")
 _LEET = str.maketrans("013457@$!|+", "oieastasiit")
-_REPEATED_WORD = re.compile(r"\w*?([^\W\d_])\1{2,}\w*")
+_REPEATED_WORD = re.compile(r"(?<!\w)\w*?([^\W\d_])\1{2,}\w*")
 _REPEAT_RUN = re.compile(r"([^\W\d_])\1{2,}")
 
 URL_TOKEN = " xurlx "
@@ -165,31 +167,37 @@ def _needs_rewrite(texts: list[str]) -> np.ndarray:
     raw = np.frombuffer(joined, dtype=np.uint8)
     cls = np.frombuffer(joined.translate(_CLASS), dtype=np.uint8)
     n = len(raw)
-    hits = {kind: np.zeros(n, dtype=bool) for kind in (LEET, SPACED, REPEATED)}  # middle of each window
+    # Each test is a window of bytes around a middle one; the middles that can match at all (a symbol or digit;
+    # the middle of three equal bytes; a letter between gaps) are rare, so they are found first over the whole
+    # batch and the rest of each window is checked only there.
+    hits: dict[int, np.ndarray] = {}
     if n >= 3:
-        a, b, c = cls[:-2], cls[1:-1], cls[2:]
-        letter_a, letter_c = a == _A, c == _A
-        odd_b = (b == _SYMBOL) | (b == _DIGIT)
-        masked = (raw[1:-1] == _STAR) | (raw[1:-1] == _DOLLAR)
-        leet = hits[LEET][1 : n - 1]
-        leet |= letter_a & odd_b & letter_c  # sh1t, b!tch, f*ck
-        leet |= (a != _A) & (a != _DIGIT) & (b == _SYMBOL) & letter_c  # @ss, $hit
-        leet |= letter_a & masked & (raw[2:] == raw[1:-1])  # a$$, sh**
-        leet |= letter_a & (raw[1:-1] == _STAR)  # f*
-        hits[REPEATED][1 : n - 1] |= (raw[:-2] == raw[1:-1]) & (raw[1:-1] == raw[2:]) & letter_a  # fuuuck
+        odd = np.flatnonzero((cls[1:-1] == _SYMBOL) | (cls[1:-1] == _DIGIT)) + 1
+        before, middle, after = cls[odd - 1], cls[odd], cls[odd + 1]
+        letter_before, letter_after = before == _A, after == _A
+        masked = (raw[odd] == _STAR) | (raw[odd] == _DOLLAR)
+        leet = letter_before & letter_after  # sh1t, b!tch, f*ck
+        leet |= (before != _A) & (before != _DIGIT) & (middle == _SYMBOL) & letter_after  # @ss, $hit
+        leet |= letter_before & masked & (raw[odd + 1] == raw[odd])  # a$$, sh**
+        leet |= letter_before & (raw[odd] == _STAR)  # f*
+        hits[LEET] = odd[leet]
+        same = raw[:-1] == raw[1:]
+        runs = np.flatnonzero(same[:-1] & same[1:]) + 1  # middles of three equal bytes
+        hits[REPEATED] = runs[cls[runs - 1] == _A]  # fuuuck
     if n >= 7:
         is_a, gap = cls == _A, cls == _GAP
-        hits[SPACED][3 : n - 3] |= (  # f u c k: a lone letter, a gap, a lone letter, a gap, a lone letter
-            ~is_a[:-6] & is_a[1:-5] & gap[2:-4] & is_a[3:-3] & gap[4:-2] & is_a[5:-1] & ~is_a[6:]
-        )
-    if not any(h.any() for h in hits.values()):
+        lone = np.flatnonzero(gap[2:-4] & is_a[3:-3] & gap[4:-2]) + 3
+        # f u c k: a lone letter, a gap, a lone letter, a gap, a lone letter
+        spaced = ~is_a[lone - 3] & is_a[lone - 2] & is_a[lone + 2] & ~is_a[lone + 3]
+        hits[SPACED] = lone[spaced]
+    if not any(len(where) for where in hits.values()):
         return kinds
     lengths = np.fromiter(
         (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts), dtype=np.int64, count=len(texts)
     )
     starts = np.concatenate(([1], 1 + np.cumsum(lengths)[:-1]))
     for kind, where in hits.items():
-        owners = np.searchsorted(starts, np.flatnonzero(where), side="right") - 1
+        owners = np.searchsorted(starts, where, side="right") - 1
         kinds[owners[owners >= 0]] |= kind
     return kinds
 

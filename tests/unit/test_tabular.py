@@ -169,3 +169,27 @@ def test_a_byte_order_mark_inside_a_concatenated_jsonl_file_is_ignored(tmp_path)
     path = tmp_path / "joined.jsonl"
     path.write_bytes(b'{"id": "1", "text": "a"}\n\xef\xbb\xbf{"id": "2", "text": "b"}\n')
     assert [r.id for r in iter_records([str(path)])] == ["1", "2"]
+
+
+def test_quick_json_reading_gives_the_records_the_careful_reading_gives(tmp_path: Path) -> None:
+    """UTF-8 lines go through orjson; ``utf-8-sig`` takes the json-module path, so the two must agree."""
+    lines = [
+        '{"id": 1, "text": "plain", "article_id": 7, "article_title": "T"}',
+        '{"id": 123456789012345678901234567890, "text": "an id past 64 bits"}',
+        '{"id": 3.0, "text": "a float id", "author": 2.5}',
+        '{"id": "4", "text": "half a pair \\ud800"}',
+        '{"id": "5", "text": NaN}',
+        '{"id": "6", "text": "caf\\u00e9 \\ud83d\\ude00", "created_at": true, "parent_id": null}',
+        '{"id": "7", "text": "   "}',
+        '{"id": "8", "text": ["nested", {"n": 123456789012345678901234567890}]}',
+        '{"comment_id": "9", "body": "other spellings", "a": 1, "a": 2}',
+        "[1, 2]",
+        '{"id": "10", "text": "x", "story_title": "same article", "article_id": 7}',
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    quick = list(iter_records([str(path)], strict=False, encoding="utf-8"))
+    careful = list(iter_records([str(path)], strict=False, encoding="utf-8-sig"))
+    assert quick == careful
+    ids = [r.id for r in quick if isinstance(r, Comment)]
+    assert ids == ["1", "123456789012345678901234567890", "3", "6", "9", "10"]

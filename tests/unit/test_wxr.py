@@ -64,6 +64,29 @@ def test_html_to_text_keeps_paragraphs_and_links() -> None:
     assert html_to_text('<a href="http://x.io">http://x.io</a>') == "http://x.io"
 
 
+def test_block_elements_end_with_a_break_or_separator() -> None:
+    definitions = "<dl><dt>Definition List Title</dt><dd>Definition list division.</dd></dl>"
+    assert html_to_text(definitions) == "Definition List Title\nDefinition list division."
+    assert html_to_text("<ul><li>one</li><li>two</li></ul>after") == "one\ntwo\n\nafter"
+    table = "<table><tr><th>Name</th><th>Age</th></tr><tr><td>Ann</td><td>34</td></tr></table>"
+    assert html_to_text(table) == "Name Age\nAnn 34"
+    assert html_to_text("<h2>Heading</h2>Body<div>one</div><div>two</div>") == "Heading\nBody\none\ntwo"
+    assert html_to_text("a<br/>b<br>c") == "a\nb\nc"
+
+
+def test_wordpress_comment_holding_a_definition_list_keeps_its_parts_apart(tmp_path: Path) -> None:
+    path = tmp_path / "dl.xml"
+    path.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><wp:post_id>1</wp:post_id>\n'
+        "<wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_content><![CDATA[<dl><dt>Definition List Title"
+        "</dt><dd>Definition list division.</dd></dl>]]></wp:comment_content></wp:comment>\n"
+        "</item></channel></rss>\n",
+        encoding="utf-8",
+    )
+    [comment] = [r for r in iter_records([str(path)]) if isinstance(r, Comment)]
+    assert comment.text == "Definition List Title\nDefinition list division."
+
+
 def test_disqus_export_is_recognised_and_read(data_dir: Path) -> None:
     records = list(iter_records([str(data_dir / "disqus.xml")]))
     article = records[0]

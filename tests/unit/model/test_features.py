@@ -22,3 +22,26 @@ def test_bigrams_do_not_cross_comments() -> None:
     apart = featurize(["alpha"]).X, featurize(["beta"]).X
     assert (together[0] != apart[0]).nnz == 0
     assert (together[1] != apart[1]).nnz == 0
+
+
+def test_words_are_hashed_as_zlib_hashes_each_token() -> None:
+    """The batched tokenising and hashing gives what ``tokens`` and ``word_hashes`` give text by text."""
+    from moderation.model.features import SLUR, word_hashes
+    from moderation.model.normalise import normalise, tokens
+
+    texts = [
+        "",
+        "   ",
+        "!!!",
+        "Plain words, don't SHOUT",
+        "naïve café Ålesund 😀 日本語 ПРИВЕТ",
+        "x" * 300 + " y",
+        "you f a g g o t",
+        "a",
+        "see www.example.com/x?y=1 and @someone now",
+    ]
+    batch = featurize(texts)
+    for text, hashes in zip(texts, batch.hashes, strict=True):
+        expected = word_hashes(tokens(normalise(text)))
+        assert hashes.dtype == expected.dtype and hashes.tolist() == expected.tolist()
+    assert batch.X[6, SLUR] > 0 and batch.X[3, SLUR] == 0
