@@ -75,7 +75,7 @@ def main() -> None:
         tmpdir = Path(tmp)
         source = comments_file(texts, BASE, tmpdir / "comments.jsonl")
         base = tmpdir / "scored.jsonl"
-        run_measured([moderation, "score", str(source), "-o", str(base), "--jobs", "2"])
+        run_measured([moderation, "score", "--fast", str(source), "-o", str(base), "--jobs", "2"])
         for n in args.sizes:
             scored = base if n == BASE else repeated(base, n, tmpdir / f"scored{n}.jsonl")
             seconds, peak = run_measured([moderation, "report", str(scored), "-o", str(tmpdir / "report.html")])

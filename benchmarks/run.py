@@ -66,7 +66,7 @@ def versus_peer(texts: list[str], n: int, rounds: int, tmpdir: Path) -> dict:
     """
     source = comments_file(texts, n, tmpdir / f"versus{n}.jsonl")
     moderation = str(Path(sys.executable).with_name("moderation"))
-    ours_cmd = [moderation, "score", str(source), "-o", str(tmpdir / "ours.jsonl")]
+    ours_cmd = [moderation, "score", "--fast", str(source), "-o", str(tmpdir / "ours.jsonl")]
     peer_cmd = [sys.executable, str(ROOT / "benchmarks" / "peer_score.py"), str(source), str(tmpdir / "peer.jsonl")]
     ours, peer = [], []
     for _ in range(rounds):
@@ -111,7 +111,7 @@ def api_throughput(path: Path) -> tuple[float, float]:
     from moderation.model import load_model
     from moderation.scoring import Scorer
 
-    model = load_model()
+    model = load_model(fast=True)
     started = time.perf_counter()
     n = sum(1 for _ in Scorer(model).score(iter_records([str(path)])))
     return n / (time.perf_counter() - started), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -166,8 +166,8 @@ def main() -> None:
             source = comments_file(texts, n, tmpdir / f"c{n}.jsonl")
             row: dict = {"comments": n}
             for jobs in (1, 2):
-                seconds, peak = run_measured([moderation, "score", str(source), "-o", str(tmpdir / "out.jsonl"),
-                                              "--jobs", str(jobs)])  # fmt: skip
+                seconds, peak = run_measured([moderation, "score", "--fast", str(source),
+                                              "-o", str(tmpdir / "out.jsonl"), "--jobs", str(jobs)])  # fmt: skip
                 row[f"cli_{jobs}proc_per_s"] = n / seconds
                 row[f"cli_{jobs}proc_peak_mb"] = peak
             probe = f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import run; print(*run.api_throughput(__import__('pathlib').Path({str(source)!r})))"  # noqa: E501
@@ -193,8 +193,8 @@ def main() -> None:
             comments_file(texts[k::4], 25_000, parts / f"part-{k}.jsonl")
         report["dask"] = []
         for workers in (1, 2):
-            seconds, _ = run_measured([moderation, "score", str(parts), "--engine", "dask", "--workers", str(workers),
-                                       "-o", str(tmpdir / f"dask{workers}")])  # fmt: skip
+            seconds, _ = run_measured([moderation, "score", "--fast", str(parts), "--engine", "dask",
+                                       "--workers", str(workers), "-o", str(tmpdir / f"dask{workers}")])  # fmt: skip
             report["dask"].append(
                 {"workers": workers, "comments": 100_000, "seconds": seconds, "per_s": 100_000 / seconds}
             )

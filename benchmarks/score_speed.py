@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     comments = news_comments(args.data_dir, args.n)
     print(f"{len(comments):,} comments, median {statistics.median(len(c.text) for c in comments):.0f} characters")
-    model = load_model()
+    model = load_model(fast=True)
     model.score(comments[:100])  # warm up caches
     started = time.perf_counter()
     flagged = sum(bool(s.flags) for s in Scorer(model).score(comments))

@@ -40,6 +40,7 @@ def score_partition(
     model_path: str | None,
     trusted: bool,
     thresholds: Mapping[str, float],
+    fast: bool = False,
     fmt: str | None,
     encoding: str,
     skip_invalid: bool,
@@ -67,7 +68,7 @@ def score_partition(
         return PartitionResult(source, str(out), 0, 0, 0, str(err))
     flagged = 0
     try:
-        model = load_model(model_path, trusted=trusted)
+        model = load_model(model_path, trusted=trusted, fast=fast)
         with open(partial, "w", encoding="utf-8", newline="") as stream:
             for lines, n_flagged in Scorer(model, thresholds).json_batches(session.records()):
                 stream.write("\n".join(lines) + "\n")

@@ -46,12 +46,38 @@ class ReviewQueue:
     sort: str = "risk"
 
     def __post_init__(self) -> None:
-        n = len(self.items)
-        self.index = {s.comment.key: i for i, s in enumerate(self.items)}
+        self.index: dict[str, int] = {}
         """Comment key -> position in ``items`` (keys are unique: the reading session rejects repeats)."""
-        self.states = ["pending"] * n
+        self.states: list[str] = []
         self.hidden: set[int] = set()  # claimed by another moderator
         self.selected: set[int] = set()
+        self._haystack: list[str] = []
+        self._state_counts: Counter[str] = Counter()
+        self._flagged: Counter[str] = Counter()
+        self._by_author: dict[str, list[int]] = {}
+        self.decided_this_session = 0
+        self._first_decision: float | None = None
+        self.view: list[int] = []
+        items, self.items = list(self.items), []
+        self.extend(items)
+
+    def extend(self, more: Iterable[ScoredComment]) -> None:
+        """Add comments scored since the queue opened (the review opens before scoring ends); they come pending.
+
+        Orders are recomputed over the whole queue: a few milliseconds at thousands of comments.
+        """
+        start = len(self.items)
+        self.items.extend(more)
+        added = self.items[start:]
+        for i, s in enumerate(added, start):
+            self.index[s.comment.key] = i
+            if s.comment.author:
+                self._by_author.setdefault(s.comment.author, []).append(i)
+        self.states.extend(["pending"] * len(added))
+        self._state_counts["pending"] += len(added)
+        self._flagged.update(label for s in added for label in s.flags)
+        self._haystack.extend(f"{s.comment.text}\n{s.comment.author or ''}".casefold() for s in added)
+        n = len(self.items)
         scores = np.array([[s.scores[label] for label in LABELS] for s in self.items]).reshape(n, len(LABELS))
         limits = np.array([self.thresholds[label] for label in LABELS])
         ratio = scores / np.maximum(limits, 1e-9)
@@ -67,16 +93,6 @@ class ReviewQueue:
                 sorted(range(n), key=lambda i: (self.items[i].comment.article_id or "", -self.risk[i])), dtype=np.int64
             ),
         }
-        self._haystack = [f"{s.comment.text}\n{s.comment.author or ''}".casefold() for s in self.items]
-        self._state_counts = Counter({"pending": n})
-        self._flagged = Counter(label for s in self.items for label in s.flags)
-        self._by_author: dict[str, list[int]] = {}
-        for i, s in enumerate(self.items):
-            if s.comment.author:
-                self._by_author.setdefault(s.comment.author, []).append(i)
-        self.decided_this_session = 0
-        self._first_decision: float | None = None
-        self.view: list[int] = []
         self.refresh()
 
     # ------------------------------------------------------------------ view

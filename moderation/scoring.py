@@ -51,14 +51,17 @@ class Scorer:
         explain: bool = True,
         *,
         jobs: int = 1,
-        model_source: tuple[str | None, bool] = (None, False),
+        min_batch: int = MIN_BATCH,
+        model_source: tuple[str | None, bool, bool] = (None, False, False),
     ) -> None:
         self.model = model
         self.thresholds = dict(thresholds or {})
         self.explain = explain
         self.jobs = jobs
+        self.min_batch = min_batch
+        """Smallest batch cut at an article boundary: small for a queue that opens while scoring goes on."""
         self.model_source = model_source
-        """How a worker process loads the same model: (path or None for the shipped one, trusted)."""
+        """How a worker process loads the same model: (path or None for the shipped one, trusted, fast tier)."""
         self.articles: dict[str, Article] = {}
         self._recent: OrderedDict[str, Comment] = OrderedDict()
 
@@ -90,7 +93,7 @@ class Scorer:
         return {k: self.articles[k] for k in ids if k in self.articles}, parents
 
     def _pending(self, records: Iterable[Record], skip: int) -> Iterator[tuple[list[Comment], dict, dict]]:
-        for batch in batches(self._remember(records)):
+        for batch in batches(self._remember(records), self.min_batch):
             if skip >= len(batch):
                 skip -= len(batch)
                 self._keep_recent(batch)
@@ -130,10 +133,10 @@ class Scorer:
         """Run ``worker`` on each pending batch in ``jobs`` processes; results come back in input order."""
         from joblib import Parallel, delayed
 
-        path, trusted = self.model_source
+        path, trusted, fast = self.model_source
         run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
         yield from run(
-            delayed(worker)(path, trusted, self.thresholds, self.explain, batch, articles, parents)
+            delayed(worker)(path, trusted, fast, self.thresholds, self.explain, batch, articles, parents)
             for batch, articles, parents in pending
         )
 
@@ -145,6 +148,7 @@ class Scorer:
 def _score_in_worker(
     path: str | None,
     trusted: bool,
+    fast: bool,
     thresholds: Mapping[str, float],
     explain: bool,
     batch: list[Comment],
@@ -154,7 +158,7 @@ def _score_in_worker(
     """One batch in a worker process; the model is loaded on the worker's first batch and cached."""
     from moderation.model import load_model
 
-    return load_model(path, trusted=trusted).score(
+    return load_model(path, trusted=trusted, fast=fast).score(
         batch, articles, parents, thresholds=thresholds, explain_flags=explain
     )
 

@@ -26,3 +26,11 @@ def corpora_dir(tmp_path: Path) -> Path:
     from synthetic_corpora import write_synthetic_corpora
 
     return write_synthetic_corpora(tmp_path / "corpora")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled encoder and cached embeddings go to a temporary folder, never the user's cache."""
+    import os
+
+    os.environ["MODERATION_CACHE"] = str(tmp_path_factory.mktemp("cache"))

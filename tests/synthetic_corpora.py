@@ -42,6 +42,13 @@ FILES: dict[str, bytes] = {
         b"Great news for na\xefve people,0,No\n"
         b"They didn\xef\xbf\xbdt tell us,1,Yes\n"
     ),
+    "toxigen_demonstrations/toxigen_demonstrations.csv": (
+        b"text,label,target_groups\n"
+        b"People from that country should all be sent back,hate,immigrant\n"
+        b"My neighbours who moved here from abroad are lovely,neutral,immigrant\n"
+        b"Women are too emotional to lead anything,hate,women\n"
+        b"Women founded half of the companies in our town,neutral,women\n"
+    ),
     "davidson_hate_offensive/labeled_data.csv": (
         b",count,hate_speech,offensive_language,neither,class,tweet\r\n"
         b"0,3,0,3,0,1,shut up b*tch\r\n"

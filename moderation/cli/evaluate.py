@@ -27,6 +27,7 @@ def evaluate(
     file: str,
     model_path: str | None,
     trust_model: bool,
+    fast: bool,
     config: str | None,
     threshold_overrides: tuple[str, ...],
     as_json: bool,
@@ -54,7 +55,7 @@ def evaluate(
         from moderation.report.charts import require_matplotlib
 
         require_matplotlib()
-    model = load_model(model_path, trusted=trust_model)
+    model = load_model(model_path, trusted=trust_model, fast=fast)
     limits = {**model.thresholds, **thresholds}
     pairs = gold_and_scores(model, read_labeled(file, encoding), limits)
     results = metrics_by_label(pairs, limits)

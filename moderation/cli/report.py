@@ -101,6 +101,7 @@ def _model_thresholds(model_path: str | None, versions: dict[str, int]) -> dict[
             sidecar = read_sidecar(shipped_model_path())
         except ModelError:  # no shipped model: the thresholds are read from the flags alone
             return None
-    if sidecar.get("version") not in versions:
-        return None
-    return sidecar.get("thresholds")
+    for tier in (sidecar, sidecar.get("fast") or {}):  # the full tier, or its linear tier alone (--fast)
+        if tier.get("version") in versions:
+            return tier.get("thresholds")
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import click
@@ -10,6 +11,10 @@ from moderation.cli.common import Inputs, ReportedError, input_options, reports_
 from moderation.cli.score import model_options, threshold_options
 
 DEFAULT_DB = "moderation.db"
+REVIEW_BATCH = 64
+"""Comments scored before the queue first shows (cut at an article boundary): about a second on the full tier."""
+SHOW_EVERY = 2.0
+"""Seconds between the queue's updates while the rest scores."""
 
 
 @click.command()
@@ -31,6 +36,7 @@ def review(
     moderator: str | None,
     model_path: str | None,
     trust_model: bool,
+    fast: bool,
     config: str | None,
     threshold_overrides: tuple[str, ...],
 ) -> None:
@@ -55,28 +61,36 @@ def review(
 
     thresholds = load_thresholds(config, threshold_overrides)
     reasons = load_reasons(config) or list(DEFAULT_REASONS)
-    model = load_model(model_path, trusted=trust_model)
+    model = load_model(model_path, trusted=trust_model, fast=fast)
     session = inputs.session(None, window=None)  # the whole queue is in memory: check every key
     failure: list[str] = []
 
-    def load(progress: Callable[[int], None]) -> Loaded:
-        scorer = Scorer(model, thresholds)
-        scored = []
+    def load(show: Callable[[Loaded], None]) -> Loaded:
+        """Score the queue, showing it as it grows: the first comments can be decided while the rest score."""
+        scorer = Scorer(model, thresholds, min_batch=REVIEW_BATCH)
+        scored: list = []
+        shown = 0.0  # the first part shows at once
+
+        def so_far(done: bool) -> Loaded:
+            return Loaded(
+                scored=list(scored),
+                articles=dict(scorer.articles),
+                thresholds={**model.thresholds, **thresholds},
+                model_version=model.version,
+                summary=session.summary("scored") if done else "",
+                done=done,
+            )
+
         try:
-            for item in scorer.score(session.records()):
-                scored.append(item)
-                if len(scored) % 500 == 0:
-                    progress(len(scored))
+            for batch in scorer.score_batches(session.records()):
+                scored.extend(batch)
+                if time.monotonic() - shown > SHOW_EVERY:
+                    show(so_far(False))
+                    shown = time.monotonic()
         except Exception as err:
             failure.append(str(err))
             raise
-        return Loaded(
-            scored=scored,
-            articles=scorer.articles,
-            thresholds={**model.thresholds, **thresholds},
-            model_version=model.version,
-            summary=session.summary("scored"),
-        )
+        return so_far(True)
 
     with Store(db, moderator=moderator or getpass.getuser()) as store:
         ReviewApp(load, store, reasons).run()

@@ -23,6 +23,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def model_options(fn: F) -> F:
     """--model / --trust-model, shared by every command that loads a model."""
     fn = click.option(
+        "--fast",
+        is_flag=True,
+        help="Score with the linear tier alone: about fifty times faster, less accurate on sites unlike the "
+        "training data (records then carry a model_version ending in -fast).",
+    )(fn)
+    fn = click.option(
         "--trust-model",
         is_flag=True,
         help="Load the --model file even if it is not listed as trusted. Model files are pickles: loading one "
@@ -118,6 +124,7 @@ def score(
     output: str | None,
     model_path: str | None,
     trust_model: bool,
+    fast: bool,
     config: str | None,
     threshold_overrides: tuple[str, ...],
     jobs: int,
@@ -137,6 +144,7 @@ def score(
     \b
     Examples:
         moderation score seeds/
+        moderation score archive.jsonl --fast -o scored.jsonl
         moderation score export.csv --articles articles.jsonl -o scored.jsonl
         moderation score dump.jsonl --threshold abuse=0.8 --skip-invalid
         moderation score archive/ -o scored.jsonl --resume
@@ -149,10 +157,10 @@ def score(
     from moderation.model import load_model
 
     thresholds = load_thresholds(config, threshold_overrides)
-    model = load_model(model_path, trusted=trust_model)
+    model = load_model(model_path, trusted=trust_model, fast=fast)
     collect_less_often()
     if engine == "dask":
-        _score_on_dask(inputs, output, resume, scheduler, workers, model_path, trust_model, thresholds)
+        _score_on_dask(inputs, output, resume, scheduler, workers, model_path, trust_model, fast, thresholds)
         return
     session = inputs.session(output)
     if resume and (output is None or output == "-"):
@@ -160,7 +168,7 @@ def score(
     progress = Progress()
     flagged = 0
     jobs = jobs or os.cpu_count() or 1
-    scorer = Scorer(model, thresholds, jobs=jobs, model_source=(model_path, trust_model))
+    scorer = Scorer(model, thresholds, jobs=jobs, model_source=(model_path, trust_model, fast))
     target = None
     if output is not None and output != "-":
         options = {"model": model.version, "thresholds": thresholds, "format": inputs.fmt, "articles": inputs.articles}
@@ -197,6 +205,7 @@ def _score_on_dask(
     workers: int,
     model_path: str | None,
     trust_model: bool,
+    fast: bool,
     thresholds: dict[str, float],
 ) -> None:
     from moderation.distributed import score_on_dask
@@ -214,6 +223,7 @@ def _score_on_dask(
         workers=workers,
         model_path=model_path,
         trusted=trust_model,
+        fast=fast,
         thresholds=thresholds,
         fmt=inputs.fmt,
         encoding=inputs.encoding,

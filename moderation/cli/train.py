@@ -33,12 +33,22 @@ from moderation.cli.common import reports_errors
 @click.option(
     "--decisions", type=click.Path(exists=True, dir_okay=False), help="Add moderators' decisions from this database."
 )
+@click.option(
+    "--fast",
+    "fast_only",
+    is_flag=True,
+    help="Train the linear tier alone (minutes instead of most of an hour; scores as `score --fast` does).",
+)
 @reports_errors
-def train(data_dir: str, output: str, eval_dir: str, exclude: tuple[str, ...], decisions: str | None) -> None:
+def train(
+    data_dir: str, output: str, eval_dir: str, exclude: tuple[str, ...], decisions: str | None, fast_only: bool
+) -> None:
     """Train the three-label model and write MODEL, its JSON sidecar and MODEL_CARD.md beside it.
 
-    Held-out test files go to --eval-dir; the card's figures are what `moderation evaluate`
-    prints on them. The written model is added to your trusted-models list.
+    Both tiers are trained: the linear one, then the sentence-encoder heads on top of it (their
+    embeddings are cached on disk, so a retrain embeds only texts it has not seen). Held-out test
+    files go to --eval-dir; the card's figures are what `moderation evaluate` prints on them. The
+    written model is added to your trusted-models list.
 
     \b
     Examples:
@@ -61,12 +71,24 @@ def train(data_dir: str, output: str, eval_dir: str, exclude: tuple[str, ...], d
         extra = decision_examples(decisions)
         say(f"decisions: {len(extra)} labeled comments from {decisions}")
     model, report, ts = fit(Path(data_dir), extra=extra, exclude=exclude, progress=say)
+    if not fast_only:
+        from moderation.model.encoder import describe
+        from moderation.model.full_training import train_full
+
+        model = train_full(model, ts, progress=say)
+        report.update(model.info)
+        report["encoder"] = describe()
+        report["fast"] = {"version": model.fast.version, "thresholds": model.fast.thresholds}
     say(f"writing held-out test files to {eval_dir}")
     files = write_heldout(ts.examples, list(ts.split), Path(eval_dir))
     heldout = {}
     for name in files:
         heldout[name] = evaluate(model, read_labeled(str(Path(eval_dir) / name)))
     report["metrics"]["heldout"] = heldout
+    if not fast_only:
+        report["metrics"]["heldout_fast"] = {
+            name: evaluate(model.fast, read_labeled(str(Path(eval_dir) / name))) for name in files
+        }
     identity = heldout.get("identity_templates.jsonl", {}).get("abuse")
     if identity:
         report["metrics"]["identity_templates_abuse_false_positive_rate"] = identity["fp"] / identity["n"]

@@ -360,6 +360,17 @@ def _qatar(r: _Reader) -> None:
         )
 
 
+def _toxigen(r: _Reader) -> None:
+    # abuse: identity-directed hate written without slurs (1) against neutral mentions of the same groups (0).
+    # The target groups are the split units: demonstrations about one group are often joined copies of each other.
+    for row in r.csv_rows("toxigen_demonstrations.csv"):
+        label = row.get("label")
+        if label not in ("hate", "neutral"):
+            r.drop()
+            continue
+        r.add(row.get("text"), group=f"toxigen-{row.get('target_groups')}", abuse=int(label == "hate"))
+
+
 _QATAR_OFF_TOPIC = {"Bad": 1, "Good": 0, "Potential": 0}
 
 
@@ -375,6 +386,7 @@ _ADAPTERS: dict[str, tuple[str, str, bool, Adapter]] = {
     "olid": ("olid_offenseval2019", "none stated", False, _olid),
     "davidson": ("davidson_hate_offensive", "MIT", True, _davidson),
     "civil_spans": ("civil_comments_toxic_spans", "CC0 1.0", True, _civil_spans),
+    "toxigen": ("toxigen_demonstrations", "MIT", True, _toxigen),
     "psycomark": ("psycomark_reddit_conspiracy", "CC-BY (task site)", True, _psycomark),
     "covid": ("covid_vaccine_conspiracy_comments", "MIT", True, _covid),
     "mediaeval": ("mediaeval2020_fakenews_5g_conspiracy_tweets", "none stated; research only", False, _mediaeval),

@@ -179,11 +179,15 @@ def _read_with_stand_ins(path: Path) -> Any:
             numpy_pickle.NumpyUnpickler = base
 
 
-def load_model(path: str | Path | None = None, *, trusted: bool = False) -> Any:
-    """The shipped model, or a trusted model file; loaded once per process and cached."""
+def load_model(path: str | Path | None = None, *, trusted: bool = False, fast: bool = False) -> Any:
+    """The shipped model, or a trusted model file; loaded once per process and cached.
+
+    ``fast`` gives its linear tier alone (a model trained with ``train --fast`` has no other).
+    """
     model_path = Path(path) if path is not None else shipped_model_path()
     if not model_path.exists():
         if path is None:
             raise ModelError(f"{model_path}: the shipped model is missing; run `moderation train` to build one")
         raise ModelError(f"{model_path}: no such model file")
-    return _load(model_path.resolve(), model_path.stat().st_mtime, trusted)
+    model = _load(model_path.resolve(), model_path.stat().st_mtime, trusted)
+    return getattr(model, "fast", model) if fast else model

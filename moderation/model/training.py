@@ -48,6 +48,8 @@ class TrainingSet:
     X: sp.csr_matrix
     word_sets: list[set[int]]
     corpora: list[Corpus] = field(default_factory=list)
+    calibration: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per head, the validation rows it was calibrated on (set by ``train``)."""
 
     def mask(self, *, split: str | None = None, sources: Iterable[str] | None = None) -> np.ndarray:
         m = np.ones(len(self.examples), dtype=bool)
@@ -109,15 +111,24 @@ def _group_threads(ts: TrainingSet, sources: Sequence[str], split: str) -> dict[
     return groups
 
 
-def relevance_pairs(
-    ts: TrainingSet, split: str, df: DocumentFrequency, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each comment against its own thread (on topic, 0) and against another thread (off topic, 1).
+@dataclass
+class RelevancePairs:
+    """Each comment against its own thread (on topic, 0) and against another thread (off topic, 1)."""
 
-    Returns signals, labels and the example index of each pair's comment.
-    """
+    signals: np.ndarray
+    labels: np.ndarray
+    owners: np.ndarray
+    """The example index of each pair's comment."""
+    against: list[str]
+    """The thread each pair compares its comment with (``source:group``)."""
+    members: dict[str, list[int]]
+    """Each thread's comments (empty for forum questions, whose context is the question alone)."""
+
+
+def relevance_pairs(ts: TrainingSet, split: str, df: DocumentFrequency, seed: int = 0) -> RelevancePairs:
     rng = random.Random(f"{seed}:{split}")
-    rows, labels, owners = [], [], []
+    rows, labels, owners, against = [], [], [], []
+    members_of: dict[str, list[int]] = {}
     for sources in (("c3", "socc"), ("qatar",)):
         groups = {k: v for k, v in _group_threads(ts, sources, split).items() if len(v) >= 2 or "qatar" in sources}
         keys = sorted(groups)
@@ -128,6 +139,7 @@ def relevance_pairs(
             first = ts.examples[groups[key][0]]
             article_text = first.context or ""
             members = groups[key] if first.source != "qatar" else []  # forum replies: the question is the context
+            members_of[key] = members
             threads[key] = Thread.build(article_text, (ts.word_sets[i] for i in members))
         for key in keys:
             for i in groups[key]:
@@ -136,12 +148,14 @@ def relevance_pairs(
                 rows.append(signals(ts.word_sets[i], own, None, df, in_thread=in_own))
                 labels.append(0)
                 owners.append(i)
+                against.append(key)
                 other = keys[rng.randrange(len(keys) - 1)]
                 other = other if other != key else keys[-1]
                 rows.append(signals(ts.word_sets[i], threads[other], None, df, in_thread=False))
                 labels.append(1)
                 owners.append(i)
-    return np.vstack(rows), np.array(labels), np.array(owners)
+                against.append(other)
+    return RelevancePairs(np.vstack(rows), np.array(labels), np.array(owners), against, members_of)
 
 
 def fit_relevance(X: np.ndarray, y: np.ndarray) -> Pipeline:
@@ -157,14 +171,17 @@ def fit_relevance(X: np.ndarray, y: np.ndarray) -> Pipeline:
 
 
 def model_version(model: Model, corpora: Sequence[Corpus], extra: Sequence[Example]) -> str:
-    """A name that changes whenever the model does: its data (corpora and decisions) and what was learned."""
+    """A name that changes whenever the model does: its data (corpora and decisions) and what was learned.
+
+    It ends in the tier (``-fast``), so every scored record says which tier scored it.
+    """
     digest = hashlib.sha256(corpus_digest(corpora).encode())
     for example in extra:
         digest.update(f"{example.text}\x1f{sorted(example.labels.items())}\n".encode())
     digest.update(np.ascontiguousarray(model.weights).tobytes())
     digest.update(np.asarray(model.bias).tobytes())
     digest.update(repr(sorted(model.thresholds.items())).encode())
-    return "m" + digest.hexdigest()[:12]
+    return "m" + digest.hexdigest()[:12] + "-fast"
 
 
 def corpus_digest(corpora: Sequence[Corpus]) -> str:
@@ -186,22 +203,29 @@ def train(
     """Fit every part of the model; returns it, its report (data, metrics) and the training set used."""
     corpora, dedup = load_corpora(data_dir)
     corpora = [c for c in corpora if c.name not in set(exclude)]
+    return train_on(corpora, dedup, extra=extra, progress=progress, cross_domain=cross_domain)
+
+
+def train_on(
+    corpora: Sequence[Corpus],
+    dedup: Any = None,
+    *,
+    extra: Sequence[Example] = (),
+    progress: Progress = print,
+    cross_domain: bool = True,
+) -> tuple[Model, dict[str, Any], TrainingSet]:
+    """``train`` on corpora already loaded."""
     for c in corpora:
         progress(f"{c.name}: {len(c.examples)} examples ({c.repaired} repaired, {c.dropped} dropped)")
     ts = build_training_set(corpora, extra, progress)
     train_m, valid_m, test_m = (ts.mask(split=s) for s in ("train", "valid", "test"))
     news = ts.mask(sources=NEWS)
-    extra_m = ts.mask(sources={e.source for e in extra}) if extra else np.zeros(len(ts.examples), dtype=bool)
     presumed = news | ts.mask(sources=TWEETS)
 
     weights = np.zeros((ts.X.shape[1], len(HEADS)), dtype=np.float32)
     bias = np.zeros(len(HEADS))
     calibration: dict[str, Platt] = {}
-    calib_sets = {
-        "abuse": valid_m & (news | extra_m),
-        "conspiracy": valid_m & ts.mask(sources=("psycomark",)),
-        "spam": valid_m & ts.mask(sources=("youtube",)),
-    }
+    calib_sets = calibration_sets(ts, extra)
     for k, head in enumerate(HEADS):
         progress(f"fitting the {head} head")
         neg = presumed if head in PRESUMED_NEGATIVE_WEIGHT else None
@@ -214,11 +238,12 @@ def train(
             cal = valid_m & (y >= 0)
         raw = np.asarray(ts.X[np.flatnonzero(cal)] @ coef).ravel() + intercept
         calibration[head] = fit_platt(raw, y[cal])
+    ts.calibration = calib_sets
 
     progress("fitting relevance")
     df = DocumentFrequency.fit(ts.word_sets[i] for i in np.flatnonzero(train_m))
-    rel_X, rel_y, _ = relevance_pairs(ts, "train", df)
-    relevance = fit_relevance(rel_X, rel_y)
+    pairs = relevance_pairs(ts, "train", df)
+    relevance = fit_relevance(pairs.signals, pairs.labels)
 
     model = Model(
         weights=weights.astype(np.float16),
@@ -236,16 +261,8 @@ def train(
     for label in ("abuse", "conspiracy"):
         m = calib_sets[label] & (ts.labels(label) >= 0)
         thresholds[label] = threshold_for_precision(ts.labels(label)[m], valid_probs[label][m], PRECISION_TARGET[label])
-    # off_topic as it will be scored: threads with a fifth of intruders from other threads, plus YouTube
-    # comments with no context, so the threshold meets its precision at a realistic share of off-topic comments
     model.thresholds = {**thresholds, "off_topic": 1.0}
-    valid_rows = off_topic_rows([(i, ts.examples[i]) for i in np.flatnonzero(valid_m)], seed=1)
-    valid_rows += [
-        {"id": f"yt{i}", "text": ts.examples[i].text, "off_topic": int(ts.labels("spam")[i])}
-        for i in np.flatnonzero(valid_m & ts.mask(sources=("youtube",)))
-    ]
-    off_y, off_p = gold_and_scores(model, labeled_from_rows(valid_rows))["off_topic"]
-    thresholds["off_topic"] = threshold_for_precision(off_y, off_p, PRECISION_TARGET["off_topic"])
+    thresholds["off_topic"] = off_topic_threshold(model, ts)
     model.thresholds = thresholds
     model.version = model_version(model, corpora, extra)
 
@@ -265,6 +282,31 @@ def train(
         report["metrics"]["abuse_news_test_without_tweets_roc_auc"] = without
     model.info = report
     return model, report, ts
+
+
+def calibration_sets(ts: TrainingSet, extra: Sequence[Example] = ()) -> dict[str, np.ndarray]:
+    """The validation rows each head is calibrated on, and its threshold chosen on: the kind it will score."""
+    valid_m = ts.mask(split="valid")
+    news = ts.mask(sources=NEWS)
+    extra_m = ts.mask(sources={e.source for e in extra}) if extra else np.zeros(len(ts.examples), dtype=bool)
+    return {
+        "abuse": valid_m & (news | extra_m),
+        "conspiracy": valid_m & ts.mask(sources=("psycomark",)),
+        "spam": valid_m & ts.mask(sources=("youtube",)),
+    }
+
+
+def off_topic_threshold(model: Any, ts: TrainingSet) -> float:
+    """off_topic as it will be scored: validation threads with a fifth of intruders from other threads, plus
+    YouTube comments with no context, so the threshold meets its precision at a realistic share of off-topic."""
+    valid_m = ts.mask(split="valid")
+    valid_rows = off_topic_rows([(i, ts.examples[i]) for i in np.flatnonzero(valid_m)], seed=1)
+    valid_rows += [
+        {"id": f"yt{i}", "text": ts.examples[i].text, "off_topic": int(ts.labels("spam")[i])}
+        for i in np.flatnonzero(valid_m & ts.mask(sources=("youtube",)))
+    ]
+    off_y, off_p = gold_and_scores(model, labeled_from_rows(valid_rows))["off_topic"]
+    return threshold_for_precision(off_y, off_p, PRECISION_TARGET["off_topic"])
 
 
 def _corpus_info(c: Corpus) -> dict[str, Any]:

@@ -35,16 +35,18 @@ PARENT_STUBS = {"deleted": "[deleted]", "rejected": "[could not be read: see the
 
 @dataclass
 class Loaded:
-    """What the loader hands the app once scoring is done."""
+    """What the loader hands the app: everything scored so far, and whether scoring is done."""
 
     scored: list[ScoredComment]
     articles: Mapping[str, Article] = field(default_factory=dict)
     thresholds: Mapping[str, float] = field(default_factory=dict)
     model_version: str | None = None
     summary: str = ""
+    done: bool = True
 
 
-Loader = Callable[[Callable[[int], None]], Loaded]
+Loader = Callable[[Callable[[Loaded], None]], Loaded]
+"""Scores the queue; may show what it has so far (``done=False``) before returning the whole of it."""
 
 
 class ReviewApp(App[None]):
@@ -137,15 +139,11 @@ class ReviewApp(App[None]):
 
     def _load(self) -> None:
         try:
-            loaded = self.loader(lambda n: self.call_from_thread(self._progress, n))
+            loaded = self.loader(lambda part: self.call_from_thread(self._on_loaded, part))
         except Exception as err:  # shown to the moderator, not as a traceback
             self.call_from_thread(self._failed, str(err))
             return
         self.call_from_thread(self._on_loaded, loaded)
-
-    def _progress(self, n: int) -> None:
-        self.query_one("#loading-label", Label).update(f"Scoring comments… {n:,}")
-        self.query_one("#progress", ProgressBar).advance(0)
 
     def _failed(self, message: str) -> None:
         hint = "  (q quits; --skip-invalid reviews the rest and lists rejected records)"
@@ -154,22 +152,39 @@ class ReviewApp(App[None]):
         )
 
     def _on_loaded(self, loaded: Loaded) -> None:
+        """The queue so far: opened on the first part, grown on the next ones, complete when ``done``."""
         self.loaded = loaded
         titles = {k: a.title for k, a in loaded.articles.items()}
-        self.queue = ReviewQueue(loaded.scored, loaded.thresholds, titles)
+        first = self.queue is None
+        if self.queue is None:
+            self.queue = ReviewQueue(loaded.scored, loaded.thresholds, titles)
+            new = self.queue.items
+        else:
+            keep = self.current()
+            new = loaded.scored[len(self.queue.items) :]
+            self.queue.titles = titles
+            self.queue.extend(new)
         try:
-            self.store.remember(loaded.scored, titles)
+            self.store.remember(new, titles)
         except StoreError as err:
             self._read_only(err)
-        self._apply_standing(self.store.current(self.queue.index))
+        self._apply_standing(self.store.current([s.comment.key for s in new]))
         self.queue.set_hidden(self.store.claimed_by_others())
         self.queue.refresh()
-        self.query_one("#loading").display = False
-        self.query_one("#main").display = True
-        self.sub_title = loaded.summary
-        self._rebuild()
-        self.queue_list.focus()
-        self.set_interval(5.0, self._refresh_claims)
+        if first:
+            self.query_one("#main").display = True
+            self._rebuild()
+            self.queue_list.focus()
+            self.set_interval(5.0, self._refresh_claims)
+        else:
+            self._rebuild(keep.comment.key if keep else None)
+        if loaded.done:
+            self.query_one("#loading").display = False
+            self.sub_title = loaded.summary
+        else:
+            self.query_one("#loading-label", Label).update(
+                f"Scoring comments… {len(loaded.scored):,} so far; the queue grows as they come"
+            )
 
     def _apply_standing(self, standing: Mapping[str, Decision], undone: Sequence[str] = ()) -> None:
         """Show each comment's standing decision; one made on other text is held back as changed."""

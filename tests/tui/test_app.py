@@ -202,3 +202,45 @@ async def test_unreadable_input_is_reported_in_the_app(tmp_path) -> None:
         assert app.queue is None and app.is_running
         await pilot.press("q")
     store.db.close()
+
+
+async def test_usable_while_the_rest_is_scored(tmp_path) -> None:
+    """The queue opens on the first scored part; decisions made then stay as the rest arrives."""
+    import threading
+    from dataclasses import replace
+
+    from tests.tui.conftest import queue
+
+    full = queue()
+    first_part = [s for s in full.scored if s.comment.id in ("c1", "c3")]
+    rest = [s for s in full.scored if s.comment.id not in ("c1", "c3")]
+    release = threading.Event()
+
+    def loader(show):
+        show(replace(full, scored=list(first_part), done=False))
+        assert release.wait(10)
+        return replace(full, scored=first_part + rest, done=True)
+
+    store = Store(tmp_path / "d.db", moderator="ana")
+    app = ReviewApp(loader, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _ready(app, pilot)
+        assert len(app.queue.items) == 2
+        assert "so far" in screen_text(app)
+        assert _current_id(app) == "c1"
+        await pilot.press("r")  # decided while scoring goes on
+        assert store.current(["a1/c1"])["a1/c1"].action == "remove"
+        await pilot.press("down")
+        here = _current_id(app)
+        release.set()
+        for _ in range(100):
+            if app.loaded is not None and app.loaded.done:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert len(app.queue.items) == 6
+        assert app.queue.states[app.queue.index["a1/c1"]] == "removed"
+        assert _current_id(app) == here  # the cursor stays on the comment being read
+        assert "so far" not in screen_text(app)
+        await pilot.press("q")
+    store.db.close()

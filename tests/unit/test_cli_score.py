@@ -100,3 +100,18 @@ def test_decisions_export_via_the_command(tmp_path) -> None:
     assert "'=cmd" in result.stdout and "exported 1 decisions" in result.stderr
     missing = CliRunner().invoke(cli, ["decisions", "export", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1 and "no such decisions database" in missing.stderr
+
+
+def test_both_tiers_score_and_say_which(data_dir) -> None:
+    """The full tier by default, the linear tier with --fast; in one process or in workers, the same records."""
+    source = str(data_dir / "comments.jsonl")
+    full = [json.loads(line) for line in CliRunner().invoke(cli, ["score", source]).stdout.splitlines()]
+    fast = [json.loads(line) for line in CliRunner().invoke(cli, ["score", source, "--fast"]).stdout.splitlines()]
+    assert full and len(full) == len(fast)
+    assert all(r["model_version"].endswith("-full") for r in full)
+    assert all(r["model_version"].endswith("-fast") for r in fast)
+    assert [r["scores"] for r in full] != [r["scores"] for r in fast]
+    for extra in ([], ["--fast"]):
+        one = CliRunner().invoke(cli, ["score", source, *extra]).stdout
+        two = CliRunner().invoke(cli, ["score", source, "--jobs", "2", *extra]).stdout
+        assert one == two

@@ -44,3 +44,39 @@ def build_tiny_model() -> Model:
 @pytest.fixture(scope="session")
 def tiny_model() -> Model:
     return build_tiny_model()
+
+
+def build_tiny_full_model(fast: Model):
+    """A full tier over the tiny linear one: encoder heads fitted on the same toy comments."""
+    from moderation.model.encoder import encoder_id, shared_encoder
+    from moderation.model.full import RELEVANCE_FEATURES, Blend, EncoderHeads, FullModel, head_features
+
+    encoder = shared_encoder()
+    columns, biases, vectors = [], [], {}
+    for head in HEADS:
+        pos, neg = TOY[head]
+        vectors[head] = (head_features(encoder.embed(pos + neg)), [1] * len(pos) + [0] * len(neg))
+    everything = np.vstack([v for v, _ in vectors.values()])
+    center, scale = everything.mean(axis=0), everything.std(axis=0) + 1e-6
+    for head in HEADS:
+        X, y = vectors[head]
+        clf = LogisticRegression(C=10).fit((X - center) / scale, y)
+        columns.append(clf.coef_.ravel())
+        biases.append(clf.intercept_[0])
+    rng = np.random.default_rng(0)
+    rows = rng.random((60, len(RELEVANCE_FEATURES)))
+    relevance = LogisticRegression().fit(rows, (rows[:, 1] < 0.3).astype(int))  # far from the article: off topic
+    return FullModel(
+        fast=fast,
+        heads=EncoderHeads(center=center, scale=scale, coef=np.column_stack(columns), bias=np.array(biases)),
+        blends={h: Blend(1.0, 0.5, 0.0) for h in HEADS},
+        relevance=relevance,
+        thresholds={"abuse": 0.5, "conspiracy": 0.5, "off_topic": 0.5},
+        version="tiny-full",
+        encoder_id=encoder_id(),
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_full_model(tiny_model: Model):
+    return build_tiny_full_model(tiny_model)

@@ -24,13 +24,17 @@ def _rows(n: int = 5000, width: int = 11) -> np.ndarray:
     return rows
 
 
-def test_the_shipped_pipeline_read_with_stand_ins_gives_the_same_numbers() -> None:
+def test_the_shipped_pipelines_read_with_stand_ins_give_the_same_numbers() -> None:
+    """Both tiers' relevance models: the linear tier's signals and the full tier's semantic features."""
+    from moderation.model.full import RELEVANCE_FEATURES
+    from moderation.model.relevance import N_SIGNALS
+
     path = artifact.shipped_model_path()
-    light = artifact._read_with_stand_ins(path).relevance
-    assert isinstance(light, Pipeline)
-    real = joblib.load(path).relevance
-    rows = _rows()
-    assert np.array_equal(light.predict_proba(rows), real.predict_proba(rows))
+    light, real = artifact._read_with_stand_ins(path), joblib.load(path)
+    for tier, width in ((lambda m: m.fast, N_SIGNALS), (lambda m: m, len(RELEVANCE_FEATURES))):
+        assert isinstance(tier(light).relevance, Pipeline)
+        rows = _rows(width=width)
+        assert np.array_equal(tier(light).relevance.predict_proba(rows), tier(real).relevance.predict_proba(rows))
 
 
 @pytest.mark.parametrize("degree", [1, 2, 3])
