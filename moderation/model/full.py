@@ -150,9 +150,13 @@ class FullModel:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.embed(list(texts))
 
-    def head_probabilities(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Blended probabilities per head (abuse, conspiracy, spam), with the vectors when already computed."""
-        linear, _ = self.fast.head_probabilities(texts)
+    def head_probabilities(
+        self, texts: Sequence[str], vectors: np.ndarray | None = None, linear: dict[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Blended probabilities per head (abuse, conspiracy, spam); vectors and the linear tier's probabilities
+        are computed here unless given."""
+        if linear is None:
+            linear, _ = self.fast.head_probabilities(texts)
         encoded = self.heads.logits(self.embed(texts) if vectors is None else vectors)
         return {h: self.blends[h](encoded[:, k], logit(linear[h])) for k, h in enumerate(HEADS)}
 
@@ -177,8 +181,9 @@ class FullModel:
         linear = self.fast.score(comments, articles, parents, thresholds=NEVER, explain_flags=False)
         texts = [c.text for c in comments]
         vectors = self.embed(texts)
-        probs = self.head_probabilities(texts, vectors)
-        linear_spam = self.fast.head_probabilities(texts)[0]["spam"]
+        linear_probs, _ = self.fast.head_probabilities(texts)
+        probs = self.head_probabilities(texts, vectors, linear_probs)
+        linear_spam = linear_probs["spam"]
         judged = np.array([not s.notes for s in linear])
         # the linear tier's off_topic is 1 - (1 - spam)(1 - irrelevant): its irrelevance part, recovered
         linear_off = np.array([s.scores["off_topic"] for s in linear])
