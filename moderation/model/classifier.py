@@ -27,6 +27,13 @@ OFF_TOPIC_PRIOR = 0.15
 NO_CONTEXT_NOTE = "off_topic: no article, parent or thread to compare with; relevance not judged, spam only"
 
 
+def prior_shift(p: np.ndarray, prior: float = OFF_TOPIC_PRIOR) -> np.ndarray:
+    """A probability trained on 50/50 pairs, moved to the share of off-topic comments in a real thread."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    odds = p / (1 - p) * (prior / (1 - prior))
+    return odds / (1 + odds)
+
+
 @dataclass
 class Platt:
     """Maps a raw linear score to a probability: sigmoid(a * score + b), fitted on validation data."""
@@ -74,9 +81,7 @@ class Model:
 
     def irrelevance(self, rows: np.ndarray) -> np.ndarray:
         """P(off topic | signals), moved from the 50/50 of the training pairs to ``OFF_TOPIC_PRIOR``."""
-        p = np.clip(self.relevance.predict_proba(rows)[:, 1], 1e-6, 1 - 1e-6)
-        odds = p / (1 - p) * (OFF_TOPIC_PRIOR / (1 - OFF_TOPIC_PRIOR))
-        return odds / (1 + odds)
+        return prior_shift(self.relevance.predict_proba(rows)[:, 1])
 
     def score(
         self,

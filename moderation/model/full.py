@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from moderation.labels import LABELS
-from moderation.model.classifier import HEADS, OFF_TOPIC_PRIOR, Model
+from moderation.model.classifier import HEADS, OFF_TOPIC_PRIOR, Model, prior_shift
 from moderation.records import Article, Comment, Evidence, ScoredComment
 
 NEVER = {label: 2.0 for label in LABELS}
@@ -103,13 +103,6 @@ class Blend:
 
     def __call__(self, encoder_logit: np.ndarray, linear_logit: np.ndarray) -> np.ndarray:
         return sigmoid(self.a * encoder_logit + self.b * linear_logit + self.c)
-
-
-def prior_shift(p: np.ndarray, prior: float = OFF_TOPIC_PRIOR) -> np.ndarray:
-    """A probability trained on 50/50 pairs, moved to the share of off-topic comments in a real thread."""
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    odds = p / (1 - p) * (prior / (1 - prior))
-    return odds / (1 + odds)
 
 
 @dataclass
