@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from moderation.datasets import load_corpus
-from moderation.model.metrics import label_metrics
-from moderation.model.training import train as train_fast
+from moderation.model.linear.training import train as train_fast
+from moderation.model.measure.metrics import label_metrics
 from moderation.records import Comment, ScoredComment
 from moderation.store import Store, decision_examples
 
@@ -58,7 +58,7 @@ def train(data_dir: Path, tier: str, **options):
     fast, _, ts = train_fast(data_dir, progress=quiet, cross_domain=False, **options)
     if tier == "fast":
         return fast
-    from moderation.model.full_training import train_full
+    from moderation.model.full.training import train_full
 
     return train_full(fast, ts, progress=quiet)
 

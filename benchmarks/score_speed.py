@@ -20,7 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from moderation.datasets import load_corpus
 from moderation.model import load_model
-from moderation.model.features import featurize
+from moderation.model.linear.features import featurize
 from moderation.records import Comment
 from moderation.scoring import Scorer
 

@@ -48,7 +48,7 @@ def news_texts(data_dir: Path) -> list[str]:
 
 
 def encoder_alone(texts: list[str]) -> dict[str, float]:
-    from moderation.model.encoder import Encoder
+    from moderation.model.encoder.network import Encoder
 
     encoder = Encoder()
     encoder.embed(texts[:50])

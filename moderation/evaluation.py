@@ -16,7 +16,7 @@ from moderation.errors import InputError
 from moderation.ingest.tabular import COMMENT_FIELDS, RowReader, _resolve, csv_dicts, jsonl_dicts
 from moderation.ingest.textio import display_path
 from moderation.labels import LABELS
-from moderation.model.metrics import label_metrics
+from moderation.model.measure.metrics import label_metrics
 from moderation.records import Article, Comment, Record
 from moderation.scoring import Scorer
 

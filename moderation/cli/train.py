@@ -58,8 +58,8 @@ def train(
     from moderation.evaluation import evaluate, read_labeled
     from moderation.model import artifact
     from moderation.model.card import render
-    from moderation.model.heldout import write_heldout
-    from moderation.model.training import train as fit
+    from moderation.model.linear.training import train as fit
+    from moderation.model.measure.heldout import write_heldout
 
     def say(message: str) -> None:
         click.echo(message, err=True)
@@ -72,8 +72,8 @@ def train(
         say(f"decisions: {len(extra)} labeled comments from {decisions}")
     model, report, ts = fit(Path(data_dir), extra=extra, exclude=exclude, progress=say)
     if not fast_only:
-        from moderation.model.encoder import describe
-        from moderation.model.full_training import train_full
+        from moderation.model.encoder.network import describe
+        from moderation.model.full.training import train_full
 
         model = train_full(model, ts, progress=say)
         report.update(model.info)

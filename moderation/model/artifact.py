@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.errors import ModelError
-from moderation.model.numpy_pipeline import Unsupported, stand_in
+from moderation.model.linear.numpy_pipeline import Unsupported, stand_in
 
 # scikit-learn, SciPy and joblib are imported where a model is saved or loaded, not here: reading a
 # sidecar (as `moderation report` does for thresholds) should not cost the second they take to import.

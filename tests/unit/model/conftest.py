@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from moderation.model.classifier import HEADS, Model, Platt
-from moderation.model.features import featurize
-from moderation.model.relevance import N_SIGNALS, DocumentFrequency
+from moderation.model.linear.classifier import HEADS, Model, Platt
+from moderation.model.linear.features import featurize
+from moderation.model.linear.relevance import N_SIGNALS, DocumentFrequency
 
 TOY = {
     "abuse": (["you are an idiot", "shut up moron", "what a stupid fool"], ["thanks for the article", "good point"]),
@@ -48,8 +48,8 @@ def tiny_model() -> Model:
 
 def build_tiny_full_model(fast: Model):
     """A full tier over the tiny linear one: encoder heads fitted on the same toy comments."""
-    from moderation.model.encoder import encoder_id, shared_encoder
-    from moderation.model.full import RELEVANCE_FEATURES, Blend, EncoderHeads, FullModel, head_features
+    from moderation.model.encoder.network import encoder_id, shared_encoder
+    from moderation.model.full.tier import RELEVANCE_FEATURES, Blend, EncoderHeads, FullModel, head_features
 
     encoder = shared_encoder()
     columns, biases, vectors = [], [], {}

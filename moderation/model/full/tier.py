@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from moderation.labels import LABELS
-from moderation.model.classifier import HEADS, OFF_TOPIC_PRIOR, Model, prior_shift
+from moderation.model.linear.classifier import HEADS, OFF_TOPIC_PRIOR, Model, prior_shift
 from moderation.records import Article, Comment, Evidence, ScoredComment
 
 NEVER = {label: 2.0 for label in LABELS}
@@ -130,7 +130,7 @@ class FullModel:
         """The process's encoder, checked to be the one these heads were trained on."""
         if self.__dict__.get("_encoder") is None:
             from moderation.errors import ModelError
-            from moderation.model.encoder import encoder_id, shared_encoder
+            from moderation.model.encoder.network import encoder_id, shared_encoder
 
             if encoder_id() != self.encoder_id:
                 raise ModelError(

@@ -1,6 +1,6 @@
 import numpy as np
 
-from moderation.model.features import N_FEATURES, featurize
+from moderation.model.linear.features import N_FEATURES, featurize
 
 
 def test_rows_are_length_normalised_and_aligned_with_texts() -> None:
@@ -26,8 +26,8 @@ def test_bigrams_do_not_cross_comments() -> None:
 
 def test_words_are_hashed_as_zlib_hashes_each_token() -> None:
     """The batched tokenising and hashing gives what ``tokens`` and ``word_hashes`` give text by text."""
-    from moderation.model.features import SLUR, word_hashes
-    from moderation.model.normalise import normalise, tokens
+    from moderation.model.linear.features import SLUR, word_hashes
+    from moderation.model.linear.normalise import normalise, tokens
 
     texts = [
         "",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from moderation.datasets.records import Corpus, Example, labels
-from moderation.model.full import FullModel
+from moderation.model.full.tier import FullModel
 from moderation.records import Comment
 
 TOPICS = ["the transit budget", "the school board vote", "the hospital strike", "the new bridge", "the housing plan"]
@@ -68,8 +68,8 @@ def corpora() -> list[Corpus]:
 
 @pytest.fixture(scope="module")
 def trained(corpora: list[Corpus]) -> FullModel:
-    from moderation.model.full_training import train_full
-    from moderation.model.training import train_on
+    from moderation.model.full.training import train_full
+    from moderation.model.linear.training import train_on
 
     fast, _, ts = train_on(corpora, progress=lambda _: None, cross_domain=False)
     return train_full(fast, ts, progress=lambda _: None)
@@ -94,8 +94,8 @@ def test_full_tier_learns_and_reports_its_selection(trained: FullModel) -> None:
 
 
 def test_retraining_embeds_only_new_texts(corpora: list[Corpus], trained: FullModel) -> None:
-    from moderation.model.embedding_cache import cached_vectors
-    from moderation.model.encoder import DIM, encoder_id
+    from moderation.model.encoder.cache import cached_vectors
+    from moderation.model.encoder.network import DIM, encoder_id
 
     seen = []
 

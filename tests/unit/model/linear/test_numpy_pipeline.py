@@ -15,7 +15,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from moderation.model import artifact
-from moderation.model.numpy_pipeline import Pipeline, Unsupported
+from moderation.model.linear.numpy_pipeline import Pipeline, Unsupported
 
 
 def _rows(n: int = 5000, width: int = 11) -> np.ndarray:
@@ -26,8 +26,8 @@ def _rows(n: int = 5000, width: int = 11) -> np.ndarray:
 
 def test_the_shipped_pipelines_read_with_stand_ins_give_the_same_numbers() -> None:
     """Both tiers' relevance models: the linear tier's signals and the full tier's semantic features."""
-    from moderation.model.full import RELEVANCE_FEATURES
-    from moderation.model.relevance import N_SIGNALS
+    from moderation.model.full.tier import RELEVANCE_FEATURES
+    from moderation.model.linear.relevance import N_SIGNALS
 
     path = artifact.shipped_model_path()
     light, real = artifact._read_with_stand_ins(path), joblib.load(path)

@@ -1,7 +1,7 @@
 import numpy as np
 
-from moderation.model.features import featurize
-from moderation.model.relevance import DocumentFrequency, Thread, batch_signals, content_hashes, signals
+from moderation.model.linear.features import featurize
+from moderation.model.linear.relevance import DocumentFrequency, Thread, batch_signals, content_hashes, signals
 
 COMMENTS = [
     ("a", "The carbon tax will raise fuel prices for farmers.", -1),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from moderation.errors import ModelError
-from moderation.model.full import FullModel
+from moderation.model.full.tier import FullModel
 from moderation.records import Article, Comment
 
 

@@ -15,8 +15,8 @@ from itertools import repeat
 
 import numpy as np
 
-from moderation.model.features import word_hashes
-from moderation.model.normalise import normalise, tokens
+from moderation.model.linear.features import word_hashes
+from moderation.model.linear.normalise import normalise, tokens
 
 N_SIGNALS = 11
 LIFT_STRONG = float(np.log(5.0))

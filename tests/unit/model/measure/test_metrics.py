@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from moderation.model.metrics import label_metrics, threshold_for_precision
+from moderation.model.measure.metrics import label_metrics, threshold_for_precision
 
 
 def test_confusion_counts_and_rates() -> None:
@@ -33,7 +33,7 @@ def test_one_class_has_no_auc() -> None:
 
 
 def test_platt_calibration_is_monotone_and_matches_frequencies() -> None:
-    from moderation.model.training import fit_platt
+    from moderation.model.linear.training import fit_platt
 
     rng = np.random.default_rng(0)
     raw = rng.normal(size=4000)

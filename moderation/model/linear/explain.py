@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from moderation.model.features import _MASK, bigram_columns, word_hashes
-from moderation.model.normalise import normalise_many, tokens
+from moderation.model.linear.features import _MASK, bigram_columns, word_hashes
+from moderation.model.linear.normalise import normalise_many, tokens
 from moderation.records import Evidence
 
 _UNIT = re.compile(

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from moderation.labels import LABELS
-from moderation.model.explain import Unit, explain, phrases, unit_pulls, units_of
-from moderation.model.features import featurize
-from moderation.model.relevance import DocumentFrequency, batch_signals, content_hashes
+from moderation.model.linear.explain import Unit, explain, phrases, unit_pulls, units_of
+from moderation.model.linear.features import featurize
+from moderation.model.linear.relevance import DocumentFrequency, batch_signals, content_hashes
 from moderation.records import Article, Comment, Evidence, ScoredComment
 
 HEADS = ("abuse", "conspiracy", "spam")

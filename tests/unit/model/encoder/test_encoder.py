@@ -9,7 +9,7 @@ import pytest
 from scipy.special import erf
 
 from moderation.errors import ModelError
-from moderation.model import encoder as E
+from moderation.model.encoder import network as E
 
 
 @pytest.fixture(scope="module")

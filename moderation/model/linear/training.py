@@ -22,11 +22,11 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from moderation.datasets import Corpus, Example, load_corpora, split_of
 from moderation.evaluation import gold_and_scores, labeled_from_rows
-from moderation.model.classifier import HEADS, Model, Platt
-from moderation.model.features import featurize
-from moderation.model.heldout import off_topic_rows
-from moderation.model.metrics import label_metrics, threshold_for_precision
-from moderation.model.relevance import DocumentFrequency, Thread, signals
+from moderation.model.linear.classifier import HEADS, Model, Platt
+from moderation.model.linear.features import featurize
+from moderation.model.linear.relevance import DocumentFrequency, Thread, signals
+from moderation.model.measure.heldout import off_topic_rows
+from moderation.model.measure.metrics import label_metrics, threshold_for_precision
 
 NEWS = ("c3", "ucc", "socc")
 TWEETS = ("olid", "davidson")

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from moderation.model.explain import explain
-from moderation.model.features import featurize
+from moderation.model.linear.explain import explain
+from moderation.model.linear.features import featurize
 
 
 def _weights_for(*texts: str, value: float = 1.0) -> np.ndarray:
@@ -35,9 +35,9 @@ def test_nothing_to_explain_gives_no_spans() -> None:
 def test_units_read_each_piece_as_normalising_it_alone_would_whatever_is_remembered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from moderation.model import explain as module
-    from moderation.model.features import word_hashes
-    from moderation.model.normalise import normalise, tokens
+    from moderation.model.linear import explain as module
+    from moderation.model.linear.features import word_hashes
+    from moderation.model.linear.normalise import normalise, tokens
 
     texts = [
         "You are a f u c k i n g idiot, see www.spam.example now!!",
@@ -69,7 +69,7 @@ def test_units_read_each_piece_as_normalising_it_alone_would_whatever_is_remembe
 
 
 def test_pulls_for_many_texts_are_the_numbers_of_one_text_at_a_time() -> None:
-    from moderation.model.explain import unit_pulls, units_of
+    from moderation.model.linear.explain import unit_pulls, units_of
 
     texts = ["You are a complete MORON!!", "", "idiot", "   ", "Read the article, you idiot, and the study too."]
     weights = np.random.default_rng(3).normal(0, 1, featurize(["x"]).X.shape[1]).astype(np.float32)

@@ -1,6 +1,6 @@
 import pytest
 
-from moderation.model.normalise import normalise, normalise_many, words
+from moderation.model.linear.normalise import normalise, normalise_many, words
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,7 @@ def _deleet(match: re.Match[str]) -> str:
     fixed = _LEET_START.sub(_translate_leet, fixed)
     fixed = _LEET_END.sub(lambda m: m.group().replace("$", "s"), fixed)
     if "*" in fixed:
-        from moderation.model.lexicon import resolve_masked
+        from moderation.model.linear.lexicon import resolve_masked
 
         fixed = resolve_masked(fixed)
     return fixed
@@ -114,7 +114,7 @@ def _deleet(match: re.Match[str]) -> str:
 
 def _unspace(match: re.Match[str]) -> str:
     """f u c k -> fuck; "a f u c k i n g" keeps its article: a word spelled out after "a" or "I"."""
-    from moderation.model.lexicon import MASKED_WORDS
+    from moderation.model.linear.lexicon import MASKED_WORDS
 
     joined = re.sub(r"[ .\-_*]", "", match.group())
     if joined[0] in "ai" and joined not in MASKED_WORDS and joined[1:] in MASKED_WORDS:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from moderation.model.lexicon import SLURS
-from moderation.model.normalise import _SEPARATE, normalise_many
+from moderation.model.linear.lexicon import SLURS
+from moderation.model.linear.normalise import _SEPARATE, normalise_many
 
 N_FEATURES = 2**20
 _MASK = np.uint64(N_FEATURES - 1)

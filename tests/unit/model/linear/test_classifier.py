@@ -1,4 +1,4 @@
-from moderation.model.classifier import NO_CONTEXT_NOTE
+from moderation.model.linear.classifier import NO_CONTEXT_NOTE
 from moderation.records import Article, Comment
 
 
@@ -35,7 +35,7 @@ def test_threshold_overrides_change_flags(tiny_model) -> None:
 
 def test_a_model_trained_with_decisions_gets_a_new_version(tiny_model) -> None:
     from moderation.datasets.records import Example, labels
-    from moderation.model.training import model_version
+    from moderation.model.linear.training import model_version
 
     decision = Example("you idiot", labels(abuse=1, conspiracy=0, spam=0), "decisions", "h1")
     base = model_version(tiny_model, [], [])

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.datasets import Example
-from moderation.model.fairness import identity_sentences
+from moderation.model.measure.fairness import identity_sentences
 
 NEWS = ("c3", "ucc", "socc")
 TWEETS = ("olid", "davidson")

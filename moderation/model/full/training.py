@@ -20,9 +20,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from moderation.model.classifier import HEADS, Model
-from moderation.model.embedding_cache import cached_vectors
-from moderation.model.full import (
+from moderation.model.encoder.cache import cached_vectors
+from moderation.model.full.tier import (
     RELEVANCE_FEATURES,
     Blend,
     EncoderHeads,
@@ -32,8 +31,8 @@ from moderation.model.full import (
     logit,
     unit_means,
 )
-from moderation.model.metrics import threshold_for_precision
-from moderation.model.training import (
+from moderation.model.linear.classifier import HEADS, Model
+from moderation.model.linear.training import (
     NEWS,
     PRECISION_TARGET,
     PRESUMED_NEGATIVE_WEIGHT,
@@ -43,6 +42,7 @@ from moderation.model.training import (
     off_topic_threshold,
     relevance_pairs,
 )
+from moderation.model.measure.metrics import threshold_for_precision
 
 Progress = Callable[[str], None]
 
@@ -68,7 +68,7 @@ class CachedEncoder:
     """The encoder behind the on-disk cache, for training: texts seen before are not embedded again."""
 
     def __init__(self, report: Callable[[int, int], None] | None = None) -> None:
-        from moderation.model.encoder import DIM, encoder_id
+        from moderation.model.encoder.network import DIM, encoder_id
 
         self.encoder_id = encoder_id()
         self.dim = DIM
@@ -77,7 +77,7 @@ class CachedEncoder:
 
     def _load(self) -> Any:
         if self._encoder is None:
-            from moderation.model.encoder import shared_encoder
+            from moderation.model.encoder.network import shared_encoder
 
             self._encoder = shared_encoder()
         return self._encoder

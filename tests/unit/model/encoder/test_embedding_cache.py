@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moderation.model.embedding_cache import cached_vectors
+from moderation.model.encoder.cache import cached_vectors
 
 
 class CountingEncoder:

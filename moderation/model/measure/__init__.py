@@ -1,0 +1,1 @@
+"""Measuring models: metrics and thresholds, held-out test files, identity fairness."""
