@@ -110,6 +110,32 @@ FILES: dict[str, bytes] = {
         b"2,3,Nice point about transit funding.,0,1.0,1,1.0,0,1.0\r\n"
         b'3,3,"Well, that is a provocative take.",1,0.7,0,0.6,0,0.8\r\n'
     ),
+    # two contrast pairs: d1 (dev) <-> d2 (dev), and d3 (dev) <-> t1 (test), which must go to test with it
+    "dynahate_adversarial_hate/db_dev.csv": (
+        b"Unnamed: 0,acl.id,X1,text,label,type,target,level,split,round.base,annotator,round,acl.id.matched,text_len\n"
+        b"1,d1,1,People of that faith are a plague on this country,hate,dehumanization,mus,original,dev,2,a,2a,,10\n"
+        b"2,d2,2,People of that faith are a blessing to this country,nothate,none,none,perturbation,dev,2,a,2b,d1,10\n"
+        b"3,d3,3,Immigrants should be thrown out,hate,derogation,immig,original,dev,2,b,2a,,5\n"
+    ),
+    "dynahate_adversarial_hate/db_test.csv": (
+        b"Unnamed: 0,acl.id,X1,text,label,type,target,level,split,round.base,annotator,round,acl.id.matched,text_len\n"
+        b"4,t1,4,Immigrants should be welcomed,nothate,none,none,perturbation,test,2,b,2b,d3,4\n"
+    ),
+    "hatexplain/092-HateXplain.csv": (
+        b",text,label,category,id\n"
+        b"h1_twitter,those people are animals and should go back,1,1,0\n"
+        b"h2_gab,i had a lovely lunch with my muslim friends,0,0,1\n"
+        b"h3_twitter,no majority here,0,3,2\n"
+        b"h4_twitter,shut up b tch,0,2,3\n"
+    ),
+    "hatexplain/post_id_divisions.json": b'{"train": ["h1_twitter", "h4_twitter"], "val": ["h2_gab"], "test": ["h3_twitter"]}',
+    "toxigen_annotated/toxigen.csv": (
+        b"text,target_group,toxicity_human,label\n"
+        b"b'women are too emotional to lead anything',women,4.666666666666667,hate\n"
+        b"\"b'the caf\\xc3\\xa9 down the road is run by two mexican brothers'\",mexican,1.0,neutral\n"
+        b"b'asian people are good at maths',asian,3.0,hate\n"
+        b"b'Women are too emotional to lead anything',women,5.0,hate\n"
+    ),
     "youtube_spam_collection/Youtube01-Psy.csv": (
         b"COMMENT_ID,AUTHOR,DATE,CONTENT,label\r\na,x,d,Check out my channel!!,1\r\nb,y,d,Great song,0\r\n"
         b'e,w,d,"Love it<br />so much\xef\xbb\xbf",0\r\n'

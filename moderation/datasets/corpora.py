@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -71,6 +73,8 @@ class _Reader:
         context: str | None = None,
         spans: Iterable[tuple[int, int]] = (),
         markup: bool = False,
+        split: str | None = None,
+        target: str | None = None,
         **known: int | None,
     ) -> None:
         """One example from one row; ``markup`` for corpora that store HTML; ``spans`` index the raw text."""
@@ -93,6 +97,8 @@ class _Reader:
                 context=fixed_context or None,
                 weight=weight,
                 spans=kept_spans,
+                split=split,
+                target=target,
             )
         )
 
@@ -374,6 +380,88 @@ def _toxigen(r: _Reader) -> None:
 _QATAR_OFF_TOPIC = {"Bad": 1, "Good": 0, "Potential": 0}
 
 
+def _dynahate(r: _Reader) -> None:
+    # abuse: statements written adversarially against models, hate (1) or not (0), many as contrast pairs (a
+    # minimal edit that flips the label with the same identity words). A pair is one group, so both sides land in
+    # one split. The published test file stays test, and so do dev rows paired with a test row; the other dev
+    # rows are split into train and validation by their pair.
+    files = ("db_dev.csv", "db_test.csv")
+    pairs = [(name, row) for name in files for row in csv.DictReader(read_lines(r.folder / name)[0])]
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for _, row in pairs:
+        ident, matched = row.get("acl.id") or "", row.get("acl.id.matched") or ""
+        if ident and matched:
+            a, b = root(ident), root(matched)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    in_test = {root(row.get("acl.id") or "") for name, row in pairs if name == "db_test.csv"}
+    for name, row in ((name, row) for name in files for row in r.csv_rows(name)):
+        label = row.get("label")
+        if label not in ("hate", "nothate"):
+            r.drop()
+            continue
+        pair = root(row.get("acl.id") or "")
+        target = (row.get("target") or "").strip()
+        r.add(
+            row.get("text"),
+            group=f"dynahate-{pair}",
+            split="test" if name == "db_test.csv" or pair in in_test else None,
+            target=target if target not in ("", "none", "notgiven", "notargetrecorded") else None,
+            abuse=int(label == "hate"),
+        )
+
+
+def _hatexplain(r: _Reader) -> None:
+    # abuse: Twitter and Gab posts, hate speech or offensive (1) against normal (0) by the majority of three
+    # annotators; no majority is unknown. The authors' split is kept (val is our validation).
+    divisions = json.loads((r.folder / "post_id_divisions.json").read_text(encoding="utf-8"))
+    r.corpus.sha256["post_id_divisions.json"] = sha256(r.folder / "post_id_divisions.json")
+    split_of_post = {post: {"val": "valid"}.get(part, part) for part, posts in divisions.items() for post in posts}
+    for row in r.csv_rows("092-HateXplain.csv"):
+        post = row.get("") or ""
+        category = row.get("category")
+        if category not in ("0", "1", "2") or post not in split_of_post:
+            r.drop()
+            continue
+        r.add(row.get("text"), group=f"hatexplain-{post}", split=split_of_post[post], abuse=int(category != "0"))
+
+
+def _toxigen_annotated(r: _Reader) -> None:
+    # abuse: machine-written statements about 13 groups rated 1-5 for toxicity by three people; the mean rating
+    # decides (4 or more: 1, 2 or less: 0, between: unknown), not the prompt's label. Texts are stored as Python
+    # bytes literals. Each statement is its own group; its target group gives the per-group slices.
+    for row in r.csv_rows("toxigen.csv"):
+        text = _bytes_literal(row.get("text") or "")
+        rating = _float(row.get("toxicity_human"))
+        if text is None or rating is None or 2 < rating < 4:
+            r.drop()
+            continue
+        r.add(
+            text,
+            group=f"toxigen-annotated-{hashlib.sha1(text.encode()).hexdigest()[:12]}",
+            target=(row.get("target_group") or "").strip() or None,
+            abuse=int(rating >= 4),
+        )
+
+
+def _bytes_literal(cell: str) -> str | None:
+    """``b'...'`` as written by Python, decoded as UTF-8; None when the cell is not such a literal."""
+    cell = cell.strip()
+    if not (cell.startswith(("b'", 'b"')) and cell.endswith(cell[1]) and len(cell) >= 3):
+        return None
+    try:
+        value = ast.literal_eval(cell)
+    except (ValueError, SyntaxError):
+        return None
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else None
+
+
 Adapter = Callable[[_Reader], None]
 _ADAPTERS: dict[str, tuple[str, str, bool, Adapter]] = {
     # key: (folder, license as stated, commercial use allowed, adapter)
@@ -387,6 +475,9 @@ _ADAPTERS: dict[str, tuple[str, str, bool, Adapter]] = {
     "davidson": ("davidson_hate_offensive", "MIT", True, _davidson),
     "civil_spans": ("civil_comments_toxic_spans", "CC0 1.0", True, _civil_spans),
     "toxigen": ("toxigen_demonstrations", "MIT", True, _toxigen),
+    "toxigen_annotated": ("toxigen_annotated", "MIT + CDLA-Permissive 2.0; research use", False, _toxigen_annotated),
+    "dynahate": ("dynahate_adversarial_hate", "none stated; research use", False, _dynahate),
+    "hatexplain": ("hatexplain", "MIT (authors), CC BY 4.0 (card)", True, _hatexplain),
     "psycomark": ("psycomark_reddit_conspiracy", "CC-BY (task site)", True, _psycomark),
     "covid": ("covid_vaccine_conspiracy_comments", "MIT", True, _covid),
     "mediaeval": ("mediaeval2020_fakenews_5g_conspiracy_tweets", "none stated; research only", False, _mediaeval),

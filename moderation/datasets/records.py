@@ -21,6 +21,10 @@ class Example:
     """Below 1 for weak or noisy data."""
     spans: tuple[tuple[int, int], ...] = ()
     """Character spans of ``text`` that annotators marked for the positive label (toxic spans, conspiracy markers)."""
+    split: str | None = None
+    """The corpus's own split ("train", "valid", "test") where it publishes one; None to split by group hash."""
+    target: str | None = None
+    """The identity group the text is about, where the corpus records it (per-group bias metrics)."""
 
 
 def labels(**known: int | None) -> dict[str, int | None]:

@@ -32,7 +32,7 @@ def counts_table(corpus: Corpus, dedup: DedupReport) -> list[tuple[str, str]]:
         rows.append(("labels that disagreed across merged rows (majority kept, tie unknown)", f"{corpus.conflicts:,}"))
     if removed:
         pairs = ", ".join(f"{pair} {n}" for pair, n in dedup.removed.items() if pair.endswith(f"∩{corpus.name}"))
-        rows.append(("removed as copies of an earlier Globe and Mail corpus", f"{removed:,} ({pairs})"))
+        rows.append(("removed as copies of a text in an earlier corpus", f"{removed:,} ({pairs})"))
     for target in TARGETS:
         known = [e.labels[target] for e in corpus.examples if e.labels[target] is not None]
         if known:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {what:<{width}}  {figure}")
         if args.cards:
             write_card(args.cards / f"{corpus.folder}.md", rows, args.data_dir)
-    print("\nGlobe and Mail duplicates removed across corpora:", dedup.as_dict() or "none")
+    print("\nCopies removed across corpora:", dedup.as_dict() or "none")
 
 
 if __name__ == "__main__":

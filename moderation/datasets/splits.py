@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,8 @@ Split = Literal["train", "valid", "test"]
 
 def split_of(example: Example) -> Split:
     """train / valid / test by a stable hash of the example's group (70 / 15 / 15; decisions 80 / 20 / 0)."""
+    if example.split is not None:  # the corpus's own split: its test rows are never trained or tuned on
+        return example.split  # type: ignore[return-value]
     if example.source == "youtube":
         return YOUTUBE_SPLITS.get(example.group, "train")  # type: ignore[return-value]
     bucket = int(hashlib.sha1(f"{example.source}:{example.group}".encode()).hexdigest()[:8], 16) % 100
@@ -63,7 +66,34 @@ def deduplicate(corpora: list[Corpus]) -> DedupReport:
     return report
 
 
+LATER_COPIES = {"hatexplain": ("davidson", "olid"), "toxigen_annotated": ("toxigen",)}
+"""Corpora that may repeat texts of others (tweets in both tweet sets; ToxiGen statements that were also its
+prompts): their copies are dropped, the earlier corpus keeps the text."""
+_LOOSE = re.compile(r"[^0-9a-z]+")
+
+
+def loose_key(text: str) -> str:
+    """Text as HateXplain stores it: lower case, punctuation and mentions' markup gone, single spaces."""
+    return " ".join(_LOOSE.sub(" ", text.casefold().replace("@user", " ")).split())
+
+
+def drop_later_copies(corpora: list[Corpus], report: DedupReport) -> None:
+    by_name = {c.name: c for c in corpora}
+    for name, earlier in LATER_COPIES.items():
+        later = by_name.get(name)
+        if later is None:
+            continue
+        seen = {loose_key(e.text) for other in earlier if other in by_name for e in by_name[other].examples}
+        kept = [e for e in later.examples if loose_key(e.text) not in seen]
+        if len(kept) < len(later.examples):
+            pair = "∩".join([*[o for o in earlier if o in by_name], name])
+            report.removed[pair] = len(later.examples) - len(kept)
+        later.examples = kept
+
+
 def load_corpora(data_dir: Path, names: Iterable[str] | None = None) -> tuple[list[Corpus], DedupReport]:
-    """Load the named corpora (all by default) and deduplicate the Globe and Mail ones."""
+    """Load the named corpora (all by default) and deduplicate the Globe and Mail ones and later copies."""
     corpora = [load_corpus(name, data_dir) for name in (names or CORPORA)]
-    return corpora, deduplicate(corpora)
+    report = deduplicate(corpora)
+    drop_later_copies(corpora, report)
+    return corpora, report

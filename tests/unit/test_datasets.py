@@ -192,3 +192,40 @@ def test_cross_posted_statements_are_one_example_with_the_majority_label(tmp_pat
     psy = load_corpus("psycomark", tmp_path)
     assert [(e.group, e.labels["conspiracy"]) for e in psy.examples] == [("a", 1)]
     assert (psy.duplicates, psy.conflicts) == (2, 1)
+
+
+def test_dynahate_contrast_pairs_share_a_split_and_the_test_file_stays_test(corpora_dir: Path) -> None:
+    corpora, _ = load_corpora(corpora_dir, ["dynahate"])
+    examples = _by_text(corpora[0])
+    plague, blessing = (
+        examples["People of that faith are a plague on this country"],
+        examples["People of that faith are a blessing to this country"],
+    )
+    assert (plague.labels["abuse"], blessing.labels["abuse"]) == (1, 0)
+    assert plague.group == blessing.group and split_of(plague) == split_of(blessing) != "test"
+    assert plague.target == "mus" and blessing.target is None
+    # a dev row whose contrast partner is in the published test file is held out with it
+    assert split_of(examples["Immigrants should be thrown out"]) == "test"
+    assert split_of(examples["Immigrants should be welcomed"]) == "test"
+
+
+def test_hatexplain_keeps_the_authors_split_and_drops_copies_of_other_tweets(corpora_dir: Path) -> None:
+    corpora, report = load_corpora(corpora_dir, ["davidson", "olid", "hatexplain"])
+    hatexplain = _by_text(corpora[2])
+    assert hatexplain["those people are animals and should go back"].labels["abuse"] == 1
+    assert split_of(hatexplain["i had a lovely lunch with my muslim friends"]) == "valid"
+    assert "no majority here" not in hatexplain  # no majority: unknown, dropped and counted
+    assert "shut up b tch" not in hatexplain  # Davidson's "shut up b*tch", lower-cased without punctuation
+    assert report.removed == {"davidson∩olid∩hatexplain": 1}
+
+
+def test_toxigen_annotated_reads_bytes_literals_and_uses_the_human_rating(corpora_dir: Path) -> None:
+    corpora, report = load_corpora(corpora_dir, ["toxigen", "toxigen_annotated"])
+    annotated = corpora[1]
+    texts = _by_text(annotated)
+    cafe = texts["the café down the road is run by two mexican brothers"]
+    assert (cafe.labels["abuse"], cafe.target) == (0, "mexican")
+    assert all(not e.text.startswith("b'") for e in annotated.examples)
+    assert "asian people are good at maths" not in texts  # rated 3: unknown
+    assert annotated.dropped == 1
+    assert report.removed == {"toxigen∩toxigen_annotated": 1}  # also a demonstration sentence
