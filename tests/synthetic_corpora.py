@@ -128,7 +128,9 @@ FILES: dict[str, bytes] = {
         b"h3_twitter,no majority here,0,3,2\n"
         b"h4_twitter,shut up b tch,0,2,3\n"
     ),
-    "hatexplain/post_id_divisions.json": b'{"train": ["h1_twitter", "h4_twitter"], "val": ["h2_gab"], "test": ["h3_twitter"]}',
+    "hatexplain/post_id_divisions.json": (
+        b'{"train": ["h1_twitter", "h4_twitter"], "val": ["h2_gab"], "test": ["h3_twitter"]}'
+    ),
     "toxigen_annotated/toxigen.csv": (
         b"text,target_group,toxicity_human,label\n"
         b"b'women are too emotional to lead anything',women,4.666666666666667,hate\n"

@@ -401,7 +401,7 @@ def _dynahate(r: _Reader) -> None:
             if a != b:
                 parent[max(a, b)] = min(a, b)
     in_test = {root(row.get("acl.id") or "") for name, row in pairs if name == "db_test.csv"}
-    for name, row in ((name, row) for name in files for row in r.csv_rows(name)):
+    for file, row in ((f, row) for f in files for row in r.csv_rows(f)):
         label = row.get("label")
         if label not in ("hate", "nothate"):
             r.drop()
@@ -411,7 +411,7 @@ def _dynahate(r: _Reader) -> None:
         r.add(
             row.get("text"),
             group=f"dynahate-{pair}",
-            split="test" if name == "db_test.csv" or pair in in_test else None,
+            split="test" if file == "db_test.csv" or pair in in_test else None,
             target=target if target not in ("", "none", "notgiven", "notargetrecorded") else None,
             abuse=int(label == "hate"),
         )
