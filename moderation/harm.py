@@ -90,10 +90,11 @@ def rank_by_harm(
     return HarmRanking(order=order, label=label, flagged=any_flag)
 
 
-def versus(score: float, threshold: float, digits: int = 2) -> str:
+def versus(score: float, threshold: float, digits: int = 2, *, compact: bool = False) -> str:
     """``0.99 ≥ 0.80``: a score against its threshold, with as many decimals as the sign needs to be true.
 
     At two decimals 0.4996 against 0.50 would read "0.50 < 0.50"; it reads "0.4996 < 0.5000" instead.
+    ``compact`` leaves out the spaces (``0.99≥0.80``), for a column.
     """
     above = score >= threshold
     for places in range(digits, 7):
@@ -101,7 +102,9 @@ def versus(score: float, threshold: float, digits: int = 2) -> str:
         if (shown >= limit) == above and (above or shown != limit):
             break
     sign = "≥" if above else "<"
-    return f"{score:.{places}f} {sign} {threshold:.{places}f}"
+    if not compact:
+        sign = f" {sign} "
+    return f"{score:.{places}f}{sign}{threshold:.{places}f}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,8 @@ RowText = Callable[[int], Text]
 class QueueList(ScrollView, can_focus=True):
     """Rows of the current view; the cursor row is the comment on screen."""
 
-    COMPONENT_CLASSES = {"queue-list--cursor", "queue-list--header"}
+    COMPONENT_CLASSES = {"queue-list--cursor", "queue-list--header", "queue-list--flagged"}
+    """Styled in app.tcss; ``--flagged`` is for the flags and the why of flagged comments."""
     BINDINGS = [
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("up", "cursor(-1)", "Up", show=False),
