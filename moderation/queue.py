@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -90,8 +91,12 @@ class ReviewQueue:
         self._haystack.extend(f"{s.comment.text}\n{s.comment.author or ''}".casefold() for s in added)
         n = len(self.items)
         width = len(LABELS)
-        new_scores = np.array([[s.scores[label] for label in LABELS] for s in added], dtype=float).reshape(-1, width)
-        new_flags = np.array([[label in s.flags for label in LABELS] for s in added], dtype=bool).reshape(-1, width)
+        in_order = itemgetter(*LABELS)
+        new_scores = np.array([in_order(s.scores) for s in added], dtype=float).reshape(-1, width)
+        new_flags = np.zeros((len(added), width), dtype=bool)
+        for row, s in enumerate(added):
+            for label in s.flags:  # most comments have none
+                new_flags[row, LABELS.index(label)] = True
         self._scores = np.concatenate([self._scores, new_scores])
         self._flags = np.concatenate([self._flags, new_flags])
         scores = self._scores
@@ -108,7 +113,7 @@ class ReviewQueue:
             "harm": self._harm.order,
             "uncertain": np.argsort(self.uncertainty, kind="stable"),
             "newest": np.array(sorted(range(n), key=lambda i: created[i], reverse=True), dtype=np.int64),
-            "article": np.array(sorted(range(n), key=lambda i: (articles[i], ranks[i])), dtype=np.int64),
+            "article": np.array(sorted(range(n), key=list(zip(articles, ranks, strict=True)).__getitem__)),
         }
         self.refresh()
 
