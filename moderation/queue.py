@@ -1,7 +1,8 @@
 """The review queue without any UI: ordering, filters, selection and counts over scored comments.
 
 Sort orders are computed once per queue (one argsort each), so changing a filter or the sort is one pass
-over the comments and moving between comments costs nothing, even at 100,000 comments.
+over the comments and moving between comments costs nothing, even at 100,000 comments. The default order,
+most harmful first, is the rule in ``moderation.harm``.
 """
 
 from __future__ import annotations
@@ -10,14 +11,21 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
+from moderation.harm import DEFAULT_SEVERITY, Placement, label_name, rank_by_harm, versus
 from moderation.labels import LABELS
 from moderation.records import ScoredComment
 
-SORTS = ("risk", "uncertain", "newest", "article")
-SORT_TITLES = {"risk": "highest risk", "uncertain": "most uncertain", "newest": "newest", "article": "by article"}
+SORTS = ("harm", "uncertain", "newest", "article")
+SORT_TITLES = {
+    "harm": "most harmful first",
+    "uncertain": "most uncertain first",
+    "newest": "newest first",
+    "article": "by article",
+}
 LABEL_FILTERS = ("all", *LABELS, "unflagged")
 STATE_FILTERS = ("pending", "all", "approved", "removed", "escalated", "changed")
 STATE_OF_ACTION = {"approve": "approved", "remove": "removed", "escalate": "escalated"}
@@ -43,7 +51,9 @@ class ReviewQueue:
     thresholds: Mapping[str, float]
     titles: Mapping[str, str | None] = field(default_factory=dict)
     filters: Filters = field(default_factory=Filters)
-    sort: str = "risk"
+    sort: str = "harm"
+    severity: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
+    """Per label, how harmful a flag is (the config's ``[severity]``): orders the "harm" sort."""
 
     def __post_init__(self) -> None:
         self.index: dict[str, int] = {}
@@ -58,6 +68,8 @@ class ReviewQueue:
         self.decided_this_session = 0
         self._first_decision: float | None = None
         self.view: list[int] = []
+        self._scores = np.zeros((0, len(LABELS)))
+        self._flags = np.zeros((0, len(LABELS)), dtype=bool)
         items, self.items = list(self.items), []
         self.extend(items)
 
@@ -78,22 +90,64 @@ class ReviewQueue:
         self._flagged.update(label for s in added for label in s.flags)
         self._haystack.extend(f"{s.comment.text}\n{s.comment.author or ''}".casefold() for s in added)
         n = len(self.items)
-        scores = np.array([[s.scores[label] for label in LABELS] for s in self.items]).reshape(n, len(LABELS))
+        width = len(LABELS)
+        in_order = itemgetter(*LABELS)
+        new_scores = np.array([in_order(s.scores) for s in added], dtype=float).reshape(-1, width)
+        new_flags = np.zeros((len(added), width), dtype=bool)
+        for row, s in enumerate(added):
+            for label in s.flags:  # most comments have none
+                new_flags[row, LABELS.index(label)] = True
+        self._scores = np.concatenate([self._scores, new_scores])
+        self._flags = np.concatenate([self._flags, new_flags])
+        scores = self._scores
         limits = np.array([self.thresholds[label] for label in LABELS])
-        ratio = scores / np.maximum(limits, 1e-9)
-        self.risk = ratio.max(axis=1) if n else np.zeros(0)
+        self._harm = rank_by_harm(scores, self._flags, self.thresholds, self.severity)
+        harm_rank = np.empty(n, dtype=np.int64)
+        harm_rank[self._harm.order] = np.arange(n)
         distance = np.abs(np.log(np.clip(scores, 1e-6, 1 - 1e-6) / np.clip(limits, 1e-6, 1 - 1e-6)))
         self.uncertainty = distance.min(axis=1) if n else np.zeros(0)
         created = [s.comment.created_at or "" for s in self.items]
+        articles = [s.comment.article_id or "" for s in self.items]
+        ranks = harm_rank.tolist()
         self._orders = {
-            "risk": np.argsort(-self.risk, kind="stable"),
+            "harm": self._harm.order,
             "uncertain": np.argsort(self.uncertainty, kind="stable"),
             "newest": np.array(sorted(range(n), key=lambda i: created[i], reverse=True), dtype=np.int64),
-            "article": np.array(
-                sorted(range(n), key=lambda i: (self.items[i].comment.article_id or "", -self.risk[i])), dtype=np.int64
-            ),
+            "article": np.array(sorted(range(n), key=list(zip(articles, ranks, strict=True)).__getitem__)),
         }
         self.refresh()
+
+    def placement(self, i: int) -> Placement:
+        """Why comment ``i`` sits where it does in the harm order: its deciding label (or nearest miss)."""
+        k = int(self._harm.label[i])
+        label = LABELS[k]
+        return Placement(
+            label=label,
+            score=float(self._scores[i, k]),
+            threshold=float(self.thresholds[label]),
+            flagged=bool(self._harm.flagged[i]),
+            severity=float(self.severity[label]),
+        )
+
+    def why(self, i: int) -> str:
+        """Comment ``i``'s place in the harm order, as a sentence: its deciding flag against its threshold.
+
+        Its other flags follow, most harmful first; an unflagged comment names its nearest miss.
+        """
+        placed = self.placement(i)
+        if not placed.flagged:
+            return f"Not flagged; nearest threshold: {placed.describe()}"
+        others = sorted(
+            (label for label in self.items[i].flags if label != placed.label),
+            key=lambda label: (-self.severity[label], -self.items[i].scores[label]),
+        )
+        text = f"Flagged {placed.describe()} (severity {placed.severity:g})"
+        if others:
+            also = ", ".join(
+                f"{label_name(label)} {versus(self.items[i].scores[label], self.thresholds[label])}" for label in others
+            )
+            text += f"; also {also}"
+        return text
 
     # ------------------------------------------------------------------ view
 

@@ -35,6 +35,11 @@ DEFAULT_TITLE = "Comment moderation report"
     help="The model file the comments were scored with, if not the shipped one. Only its JSON sidecar is "
     "read (for its thresholds); the model itself is not loaded.",
 )
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The TOML file the review reads: its [severity] table orders the most harmful comments as the queue does.",
+)
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the scored files.")
 @reports_errors
 def report(
@@ -43,6 +48,7 @@ def report(
     title: str,
     rejects: tuple[str, ...],
     model_path: str | None,
+    config: str | None,
     encoding: str,
 ) -> None:
     """Summarise scored comments (the output of `moderation score`) as one HTML page with charts.
@@ -50,9 +56,10 @@ def report(
     SCORED is a JSONL file written by `moderation score`, a folder of them as `--engine dask` writes
     it, or `-` for standard input. The page shows headline counts, the articles with the largest share
     of flagged comments, score histograms with the thresholds, flags over time (when comments carry
-    created_at), the authors with the most flags, the most confidently flagged comments with their
-    evidence highlighted, and the model version and thresholds. It loads nothing from the network:
-    open it from disk, mail it, or put it on an intranet.
+    created_at), the authors with the most flags, the most harmful flagged comments with their
+    evidence highlighted (in the order `moderation review` shows them: by the severity of their most
+    severe flag, then by score), and the model version and thresholds. It loads nothing from the
+    network: open it from disk, mail it, or put it on an intranet.
 
     Rejected records are counted from the rejects file beside each scored file
     (OUTPUT.rejects.jsonl, or NAME.rejects.jsonl in a dask folder) or given with --rejects.
@@ -61,15 +68,18 @@ def report(
     Examples:
         moderation score seeds/ -o scored.jsonl && moderation report scored.jsonl -o report.html
         moderation report scored/ --title "Comments, week 12"
+        moderation report scored.jsonl --config site.toml
     """
+    from moderation.config import load_severity
     from moderation.report.charts import require_matplotlib
     from moderation.report.page import ReportContext, render_report
     from moderation.report.reading import count_rejects, find_inputs, read_scored
     from moderation.report.summary import summarise, thresholds_used
 
     require_matplotlib()
+    severity = load_severity(config)
     inputs = find_inputs(paths, rejects)
-    summary = summarise(read_scored(inputs.scored, encoding))
+    summary = summarise(read_scored(inputs.scored, encoding), severity=severity)
     context = ReportContext(
         title=title,
         sources=inputs.scored,

@@ -15,6 +15,8 @@ REVIEW_BATCH = 64
 """Comments scored before the queue first shows (cut at an article boundary): about a second on the full tier."""
 SHOW_EVERY = 2.0
 """Seconds between the queue's updates while the rest scores."""
+SORT_CHOICES = ("harm", "uncertain", "newest", "article")
+"""``moderation.queue.SORTS``, spelled out here so that --help does not import the queue and numpy."""
 
 
 @click.command()
@@ -27,6 +29,15 @@ SHOW_EVERY = 2.0
     help="SQLite file the decisions are saved to (created if missing; share it between moderators).",
 )
 @click.option("--moderator", default=None, help="Your name in the decisions log (default: your login name).")
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_CHOICES),
+    default="harm",
+    show_default=True,
+    help="The order the queue opens in (s cycles it): harm = flagged comments first, by their most severe label "
+    "(see [severity]) and then by score; uncertain = scores nearest a threshold first; newest; article = "
+    "article by article, most harmful first within each.",
+)
 @model_options
 @threshold_options
 @reports_errors
@@ -34,6 +45,7 @@ def review(
     inputs: Inputs,
     db: str,
     moderator: str | None,
+    sort: str,
     model_path: str | None,
     trust_model: bool,
     fast: bool,
@@ -42,18 +54,22 @@ def review(
 ) -> None:
     """Review scored comments in a keyboard-driven queue; each decision is saved as it is made.
 
-    Comments come highest risk first. Press ? in the app for every key. Reopening the same
-    sources with the same --db resumes where you left off; two moderators can share one --db.
-    A [review] reasons = [...] list in the --config file replaces the removal reasons.
+    Comments come most harmful first: flagged ones grouped by their most severe label (abuse, then
+    conspiracy, then off-topic; a [severity] table in the --config file changes that), likeliest
+    first within each, then the unflagged ones, nearest miss first. Each row says why it is where
+    it is (A 0.99≥0.80: abuse, its score, its threshold). Press ? in the app for every key.
+    Reopening the same sources with the same --db resumes where you left off; two moderators can
+    share one --db. A [review] reasons = [...] list in the --config file replaces the removal reasons.
 
     \b
     Examples:
         moderation review seeds/
         moderation review export.jsonl --db /srv/moderation/decisions.db --moderator ana
+        moderation review seeds/ --sort newest --config site.toml
     """
     import getpass
 
-    from moderation.config import load_reasons, load_thresholds
+    from moderation.config import load_reasons, load_severity, load_thresholds
     from moderation.model import load_model
     from moderation.scoring import Scorer
     from moderation.store import Store
@@ -61,6 +77,7 @@ def review(
 
     thresholds = load_thresholds(config, threshold_overrides)
     reasons = load_reasons(config) or list(DEFAULT_REASONS)
+    severity = load_severity(config)
     model = load_model(model_path, trusted=trust_model, fast=fast)
     session = inputs.session(None, window=None)  # the whole queue is in memory: check every key
     failure: list[str] = []
@@ -79,6 +96,7 @@ def review(
                 model_version=model.version,
                 summary=session.summary("scored") if done else "",
                 done=done,
+                severity=severity,
             )
 
         try:
@@ -93,7 +111,7 @@ def review(
         return so_far(True)
 
     with Store(db, moderator=moderator or getpass.getuser()) as store:
-        ReviewApp(load, store, reasons).run()
+        ReviewApp(load, store, reasons, sort=sort).run()
     if failure:
         raise ReportedError(failure[0])
     click.echo(session.summary("reviewed"), err=True)

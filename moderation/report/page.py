@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from moderation.harm import label_name, versus
 from moderation.labels import LABEL_TITLES, LABELS
 from moderation.report import charts
 from moderation.report.html import chart, document, esc, number, percent, section, share_bar, table
 from moderation.report.reading import RejectsTally
-from moderation.report.summary import Excerpt, FlaggedComment, Summary, Tally, ThresholdUsed
+from moderation.report.summary import Excerpt, FlaggedComment, HarmGroup, Summary, Tally, ThresholdUsed
 
 ARTICLE_ROWS = 50
 ARTICLE_BARS = 15
@@ -40,7 +41,7 @@ def render_report(summary: Summary, context: ReportContext) -> str:
         section("scores", "Scores", _histograms(summary, context.thresholds)),
         section("time", "Over time", _timeline(summary)),
         section("authors", "Authors with the most flags", _authors(summary)),
-        section("examples", "Most confidently flagged comments", _examples(summary)),
+        section("examples", "Most harmful flagged comments", _examples(summary, context.thresholds)),
         section("model", "Model, thresholds and inputs", _provenance(summary, context)),
     ]
     nav = [
@@ -204,11 +205,18 @@ def highlight(part: Excerpt, label: str) -> str:
     return "".join(out)
 
 
-def _comment(item: FlaggedComment, summary: Summary) -> str:
+def _comment(item: FlaggedComment, summary: Summary, thresholds: Mapping[str, ThresholdUsed]) -> str:
     tally = summary.articles.get(item.article)
     title = (tally.title if tally else None) or item.article or "no article"
+    used = thresholds.get(item.label)
+    why = (
+        f"{label_name(item.label)} {versus(item.score, used.value, 3)}"
+        if used is not None and used.exact and used.value is not None
+        else f"{label_name(item.label)} {item.score:.3f}"
+    )
+    also = f" · also {', '.join(label_name(label) for label in item.also)}" if item.also else ""
     meta = (
-        f"<b>{item.score:.3f}</b> · {esc(item.author or 'no author', NAME_SHOWN)} · on "
+        f"<b>{esc(why)}</b>{also} · {esc(item.author or 'no author', NAME_SHOWN)} · on "
         f"<i>{esc(title, TITLE_SHOWN)}</i> · <code>{esc(item.source or item.id, NAME_SHOWN)}</code>"
     )
     return (
@@ -217,18 +225,34 @@ def _comment(item: FlaggedComment, summary: Summary) -> str:
     )
 
 
-def _examples(summary: Summary) -> str:
+def _group_title(group: HarmGroup) -> str:
+    names = [LABEL_TITLES[label] for label in group.labels]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1].lower()
+
+
+def _examples(summary: Summary, thresholds: Mapping[str, ThresholdUsed]) -> str:
+    order = ", ".join(f"{label_name(label)} {summary.severity[label]:g}" for label in LABELS)
     parts = [
-        '<p class="note">Per label, the flagged comments with the highest scores; the phrases that pushed the '
-        "score up most are highlighted.</p>"
+        '<p class="note">In the order the review queue shows them by default: each flagged comment once, under '
+        "the most severe label it is flagged for, and within that label the likeliest first (by its calibrated "
+        f"score). Severity: {esc(order)} (higher first; the config's <code>[severity]</code> table sets it). "
+        "The phrases that pushed that label's score up most are highlighted.</p>"
     ]
-    for label in LABELS:
-        items = summary.top_flagged(label)
-        parts.append(f"<h3>{LABEL_TITLES[label]}</h3>")
-        if not items:
-            parts.append('<p class="note">No comment is flagged for this label.</p>')
+    for group in summary.most_harmful():
+        parts.append(f"<h3>{esc(_group_title(group))}</h3>")
+        if not group.comments:
+            parts.append('<p class="note">No comment is flagged with this as its most severe label.</p>')
             continue
-        parts.append('<div class="comments">' + "".join(_comment(i, summary) for i in items) + "</div>")
+        shown = len(group.comments)
+        count = (
+            f"{number(group.count)} flagged comments; the {number(shown)} likeliest"
+            if group.count > shown
+            else f"{number(group.count)} flagged comment{'s' if group.count != 1 else ''}"
+        )
+        parts.append(f'<p class="note">{count}.</p>')
+        parts.append(
+            '<div class="comments">' + "".join(_comment(i, summary, thresholds) for i in group.comments) + "</div>"
+        )
     return "".join(parts)
 
 
@@ -241,12 +265,13 @@ def _provenance(summary: Summary, context: ReportContext) -> str:
             LABEL_TITLES[label],
             f"{used.value:.4f}" if used.value is not None else "-",
             esc(used.how),
+            f"{summary.severity[label]:g}",
         ]
         for label, used in context.thresholds.items()
     ]
     parts = [
         f"<p>Model version: {versions or '-'}.</p>",
-        table(["label", "threshold", "how the report knows"], rows, numeric=(1,)),
+        table(["label", "threshold", "how the report knows", "severity"], rows, numeric=(1, 3)),
     ]
     if summary.relevance_not_judged:
         parts.append(

@@ -1,9 +1,10 @@
 """What a report shows, gathered in one pass over scored records, in memory that does not grow with them.
 
 Per record only counters move: totals, a tally per article and per author, fixed histogram bins, one row per
-calendar day and, per label, a fixed-size heap of the most confidently flagged comments (kept as a short
-excerpt around their evidence). Memory grows with the number of articles, authors and days, never with the
-number of comments or the length of their text.
+calendar day and, per severity, a fixed-size heap of the most harmful flagged comments (kept as a short
+excerpt around their evidence), ranked by the same rule as the review queue (``moderation.harm``). Memory
+grows with the number of articles, authors and days, never with the number of comments or the length of
+their text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from moderation.harm import DEFAULT_SEVERITY, deciding_label
 from moderation.labels import LABELS
 from moderation.report.timeline import Timeline
 
@@ -84,10 +86,12 @@ def excerpt(text: str, spans: Iterable[tuple[int, int]], limit: int = EXCERPT_CH
 
 @dataclass(frozen=True, slots=True)
 class FlaggedComment:
-    """One of the most confidently flagged comments of a label."""
+    """One of the most harmful flagged comments: ``label`` placed it (its most severe flag), at ``score``."""
 
     label: str
     score: float
+    also: tuple[str, ...]
+    """Its other flags, most severe first."""
     id: str | None
     author: str | None
     article: str | None
@@ -129,6 +133,8 @@ class ThresholdUsed:
 
     value: float | None
     how: str
+    exact: bool = False
+    """The model's own threshold, which the flags agree with (not a bound read from the flags)."""
 
 
 def thresholds_used(
@@ -139,7 +145,7 @@ def thresholds_used(
     for label, seen in ranges.items():
         known = (model_thresholds or {}).get(label)
         if known is not None and seen.admits(known):
-            out[label] = ThresholdUsed(known, "the model's threshold")
+            out[label] = ThresholdUsed(known, "the model's threshold", exact=True)
         elif not seen.consistent:
             out[label] = ThresholdUsed(
                 None,
@@ -157,11 +163,25 @@ def thresholds_used(
     return out
 
 
+@dataclass(frozen=True)
+class HarmGroup:
+    """Flagged comments whose most severe flag has one severity: a group of the review queue's harm order."""
+
+    labels: tuple[str, ...]
+    """The labels of this severity (more than one when the config gives them the same)."""
+    severity: float
+    count: int
+    """Flagged comments in the group; ``comments`` holds the likeliest of them, in the queue's order."""
+    comments: list[FlaggedComment]
+
+
 @dataclass
 class Summary:
     """Everything a report of scored comments shows; ``add`` one record at a time."""
 
     top_comments: int = TOP_COMMENTS
+    severity: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
+    """Per label, how harmful a flag is (the config's ``[severity]``): groups the most harmful comments."""
     comments: int = 0
     flagged: int = 0
     per_label: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
@@ -173,7 +193,8 @@ class Summary:
     timeline: Timeline = field(default_factory=lambda: Timeline(LABELS))
     model_versions: dict[str, int] = field(default_factory=dict)
     relevance_not_judged: int = 0
-    _top: dict[str, list[tuple[float, int, FlaggedComment]]] = field(default_factory=lambda: {k: [] for k in LABELS})
+    _top: dict[float, list[tuple[float, int, FlaggedComment]]] = field(default_factory=dict)
+    _group_counts: dict[float, int] = field(default_factory=dict)
 
     def add(self, row: Mapping[str, Any]) -> None:
         """Count one scored record (shaped as ``moderation score`` writes them)."""
@@ -201,7 +222,8 @@ class Summary:
             self.ranges[label].add(score, is_flagged)
             if is_flagged:
                 self.per_label[label] += 1
-                self._offer(label, score, row)
+        if flags:
+            self._offer(scores, flags, row)
         self.timeline.add(row.get("created_at"), flags)
         version = bounded(row.get("model_version"), 60) or "(not recorded)"
         if version in self.model_versions or len(self.model_versions) < 50:
@@ -209,17 +231,27 @@ class Summary:
         if any(str(note).startswith("off_topic:") for note in row.get("notes") or ()):
             self.relevance_not_judged += 1
 
-    def _offer(self, label: str, score: float, row: Mapping[str, Any]) -> None:
-        """Keep the comment if it is among the ``top_comments`` highest scores of ``label`` (earlier wins ties)."""
-        heap = self._top[label]
+    def _offer(self, scores: Mapping[str, float], flags: list[str], row: Mapping[str, Any]) -> None:
+        """Keep the comment if it is among the ``top_comments`` likeliest of its group (earlier wins ties).
+
+        The group is the severity of its deciding label, and the rank that label's score: the queue's rule.
+        """
+        label = deciding_label(scores, flags, self.severity)
+        assert label is not None
+        group = self.severity[label]
+        self._group_counts[group] = self._group_counts.get(group, 0) + 1
+        heap = self._top.setdefault(group, [])
+        score = float(scores[label])
         key = (score, -self.comments)
         if len(heap) >= self.top_comments and key <= heap[0][:2]:
             return
         evidence = (row.get("evidence") or {}).get(label) or []
         spans = [(e["start"], e["end"]) for e in evidence if isinstance(e, dict) and _is_span(e)]
+        others = sorted((f for f in flags if f != label), key=lambda f: (-self.severity[f], -float(scores[f])))
         item = FlaggedComment(
             label=label,
             score=score,
+            also=tuple(others),
             id=bounded(row.get("id")),
             author=bounded(row.get("author")),
             article=bounded(row.get("article_id")),
@@ -232,9 +264,24 @@ class Summary:
         else:
             heapq.heapreplace(heap, entry)
 
-    def top_flagged(self, label: str) -> list[FlaggedComment]:
-        """The most confidently flagged comments of ``label``, highest score first."""
-        return [item for _, _, item in sorted(self._top[label], key=lambda e: (-e[0], -e[1]))]
+    def most_harmful(self) -> list[HarmGroup]:
+        """The most harmful flagged comments, most severe group first, each group likeliest first.
+
+        Read top to bottom this is the start of each group of the review queue's default order, so the
+        report and the queue agree on what is worst. Every severity is listed, empty or not.
+        """
+        groups = []
+        for severity in sorted(set(self.severity.values()), reverse=True):
+            heap = self._top.get(severity, [])
+            groups.append(
+                HarmGroup(
+                    labels=tuple(label for label in LABELS if self.severity[label] == severity),
+                    severity=severity,
+                    count=self._group_counts.get(severity, 0),
+                    comments=[item for _, _, item in sorted(heap, key=lambda e: (-e[0], -e[1]))],
+                )
+            )
+        return groups
 
     def ranked_articles(self) -> list[tuple[str | None, Tally]]:
         """Articles worst first: by flagged share, then flagged count, then comments."""
@@ -261,9 +308,11 @@ def _is_span(evidence: Mapping[str, Any]) -> bool:
     return type(start) is int and type(end) is int
 
 
-def summarise(rows: Iterable[Mapping[str, Any]], top_comments: int = TOP_COMMENTS) -> Summary:
-    """One pass over ``rows`` (any iterable, consumed as it streams)."""
-    summary = Summary(top_comments=top_comments)
+def summarise(
+    rows: Iterable[Mapping[str, Any]], top_comments: int = TOP_COMMENTS, severity: Mapping[str, float] | None = None
+) -> Summary:
+    """One pass over ``rows`` (any iterable, consumed as it streams); ``severity`` as the config gives it."""
+    summary = Summary(top_comments=top_comments, severity=dict(severity or DEFAULT_SEVERITY))
     for row in rows:
         summary.add(row)
     return summary

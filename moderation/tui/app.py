@@ -16,19 +16,22 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, ProgressBar
 
 from moderation.errors import StoreError
+from moderation.harm import DEFAULT_SEVERITY, versus
 from moderation.labels import LABEL_TITLES, LABELS
 from moderation.queue import CHANGED, SORT_TITLES, ReviewQueue
 from moderation.records import Article, ScoredComment
 from moderation.store import Decision, Store
 from moderation.tui.queue_list import QueueList
 from moderation.tui.screens import ChoiceScreen, ConfirmScreen, HelpScreen, SearchScreen
-from moderation.tui.widgets import CommentText, ContextView, ScoreBars, snippet
+from moderation.tui.widgets import CommentText, ContextView, PlacementLine, ScoreBars, snippet
 
 DEFAULT_REASONS = ("insult or harassment", "hate or slur", "threat", "obscenity", "conspiracy theory", "spam",
                    "off topic", "other")  # fmt: skip
 FILTER_FIELDS = {"author": "author", "article": "article_id"}
 """Queue filter -> the comment field it matches."""
-ROW_HEADER = "   risk  flags author        comment"
+WHY_WIDTH = 11
+"""``A 0.99≥0.80``: the label that places the comment, its score and that label's threshold."""
+ROW_HEADER = f"   {'why':<{WHY_WIDTH}} {'flags':<5} {'author':<13} comment"
 STATE_MARKS = {"pending": " ", "approved": "✓", "removed": "✗", "escalated": "!", "changed": "~"}
 PARENT_STUBS = {"deleted": "[deleted]", "rejected": "[could not be read: see the rejects file]"}
 
@@ -43,6 +46,8 @@ class Loaded:
     model_version: str | None = None
     summary: str = ""
     done: bool = True
+    severity: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
+    """Per label, how harmful a flag is: orders the queue (the config's ``[severity]``)."""
 
 
 Loader = Callable[[Callable[[Loaded], None]], Loaded]
@@ -93,18 +98,25 @@ class ReviewApp(App[None]):
         ("/", "search comment text and authors as you type"),
         ("f", "filter by label: all, abuse, conspiracy, off-topic, unflagged"),
         ("t", "filter by state: pending (and changed), all, approved, removed, escalated, changed since decided"),
-        ("s", "sort: highest risk, most uncertain, newest, by article"),
+        ("s", "sort: most harmful first, most uncertain, newest, by article"),
+        ("", "most harmful: flagged comments by their most severe label"),
+        ("", "(abuse, conspiracy, off-topic, or the config's [severity]),"),
+        ("", "likeliest first; then the unflagged, nearest miss first"),
         ("o", "show only this author's comments (again: everyone)"),
         ("i", "show only this article's comments (again: every article)"),
         ("?", "this help"),
         ("q", "quit (every decision is already saved)"),
     ]
 
-    def __init__(self, loader: Loader, store: Store, reasons: Sequence[str] = DEFAULT_REASONS) -> None:
+    def __init__(
+        self, loader: Loader, store: Store, reasons: Sequence[str] = DEFAULT_REASONS, sort: str = "harm"
+    ) -> None:
         super().__init__()
         self.loader = loader
         self.store = store
         self.reasons = list(reasons)
+        self.sort = sort
+        """The order the queue opens in (``moderation.queue.SORTS``); ``s`` cycles from there."""
         self.queue: ReviewQueue | None = None
         self.loaded: Loaded | None = None
         self.corrections: dict[str, set[str]] = {}
@@ -127,6 +139,7 @@ class ReviewApp(App[None]):
         with Horizontal(id="main"):
             yield QueueList(self._row_text, Text(ROW_HEADER, style="bold"), id="queue")
             with VerticalScroll(id="detail"):
+                yield PlacementLine(id="why")
                 yield CommentText(id="comment")
                 yield ScoreBars(id="scores")
                 yield ContextView(id="context")
@@ -157,7 +170,7 @@ class ReviewApp(App[None]):
         titles = {k: a.title for k, a in loaded.articles.items()}
         first = self.queue is None
         if self.queue is None:
-            self.queue = ReviewQueue(loaded.scored, loaded.thresholds, titles)
+            self.queue = ReviewQueue(loaded.scored, loaded.thresholds, titles, sort=self.sort, severity=loaded.severity)
             new = self.queue.items
         else:
             keep = self.current()
@@ -215,14 +228,19 @@ class ReviewApp(App[None]):
         i = self.queue.view[row]
         s = self.queue.items[i]
         flags = "".join(LABEL_TITLES[label][0] for label in s.flags)
+        placed = self.queue.placement(i)
+        why = f"{LABEL_TITLES[placed.label][0]} {versus(placed.score, placed.threshold, compact=True)}"
+        flagged = self.queue_list.get_component_rich_style("queue-list--flagged", partial=True)
         text = Text()
         text.append("•" if i in self.queue.selected else " ", style="bold yellow")
         text.append(STATE_MARKS[self.queue.states[i]], style="bold")
-        text.append(f" {min(self.queue.risk[i], 9.99):4.2f}  ")
-        text.append(f"{flags:<5}", style="bold red" if flags else "")
+        text.append(" ")
+        text.append(f"{why:<{WHY_WIDTH}}", style=flagged if placed.flagged else "")
+        text.append(" ")
+        text.append(f"{flags:<5}", style=flagged)
         text.append(" ")
         text.append_text(snippet(s.comment.author or "", 12))
-        text.pad_right(max(0, 26 - len(text)))
+        text.pad_right(max(0, 4 + WHY_WIDTH + 19 - len(text)))
         text.append(" ")
         text.append_text(snippet(s.comment.text, 200))
         return text
@@ -253,6 +271,10 @@ class ReviewApp(App[None]):
     def _show_current(self) -> None:
         assert self.queue is not None and self.loaded is not None
         scored = self.current()
+        self.query_one("#why", PlacementLine).show(
+            self.queue.why(self.queue.index[scored.comment.key]) if scored else None,
+            flagged=bool(scored and scored.flags),
+        )
         self.query_one("#comment", CommentText).show(scored)
         corrected = sorted(self.corrections.get(scored.comment.key, set(scored.flags))) if scored else []
         self.query_one("#scores", ScoreBars).show(scored, self.queue.thresholds, corrected)
@@ -307,11 +329,11 @@ class ReviewApp(App[None]):
             extra += f"  author {f.author}"
         if f.article:
             extra += f"  article {f.article}"
-        text = (
+        text = (  # what is shown first: it is what the keys change, and it must not be cut off
+            f"showing {c['shown']} of {c['total']}: {f.state}, {f.label}, {SORT_TITLES[self.queue.sort]}{extra}  |  "
             f"pending {c['pending']}  decided now {self.queue.decided_this_session} "
             f"({self.queue.rate_per_minute():.1f}/min)  approved {c['approved']} removed {c['removed']} "
-            f"escalated {c['escalated']}{changed}  |  flagged: {flagged}  |  showing {c['shown']} of {c['total']}: "
-            f"{f.state}, {f.label}, {SORT_TITLES[self.queue.sort]}{extra}"
+            f"escalated {c['escalated']}{changed}  |  flagged: {flagged}"
         )
         if self.queue.selected:
             text += f"  |  selected {len(self.queue.selected)}"

@@ -26,7 +26,8 @@ RowText = Callable[[int], Text]
 class QueueList(ScrollView, can_focus=True):
     """Rows of the current view; the cursor row is the comment on screen."""
 
-    COMPONENT_CLASSES = {"queue-list--cursor", "queue-list--header"}
+    COMPONENT_CLASSES = {"queue-list--cursor", "queue-list--header", "queue-list--flagged"}
+    """Styled in app.tcss; ``--flagged`` is for the flags and the why of flagged comments."""
     BINDINGS = [
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("up", "cursor(-1)", "Up", show=False),
@@ -67,13 +68,18 @@ class QueueList(ScrollView, can_focus=True):
         row = self.scroll_offset.y + y - 1
         if row >= self.count:
             return Strip.blank(width, self.rich_style)
-        style = self.get_component_rich_style("queue-list--cursor") if row == self.cursor else self.rich_style
-        return self._strip(self.row_text(row), width, style)
+        if row == self.cursor:
+            return self._strip(self.row_text(row), width, self.get_component_rich_style("queue-list--cursor"), True)
+        return self._strip(self.row_text(row), width, self.rich_style)
 
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+    def _strip(self, text: Text, width: int, style: Style, over: bool = False) -> Strip:
+        """One row; ``over``: ``style`` wins over the text's own colours (the cursor row stays legible)."""
         text = text.copy()
         text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
+        segments = [
+            Segment(s.text, (s.style + style if over else style + s.style) if s.style else style)
+            for s in text.render(self.app.console)
+        ]
         return Strip(segments).adjust_cell_length(width, style)
 
     def watch_cursor(self, old: int, new: int) -> None:

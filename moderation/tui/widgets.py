@@ -32,6 +32,18 @@ def snippet(text: str, width: int = 90) -> Text:
     return literal(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
+class PlacementLine(Static):
+    """Why the comment is where it is: the flag that places it in the harm order, against its threshold.
+
+    Styled in app.tcss by class: ``flagged`` or ``unflagged``.
+    """
+
+    def show(self, why: str | None, *, flagged: bool) -> None:
+        self.set_class(why is not None and flagged, "flagged")
+        self.set_class(why is not None and not flagged, "unflagged")
+        self.update(literal(why or ""))
+
+
 class CommentText(Static):
     """The comment, with each flagged label's evidence phrases highlighted in that label's colour."""
 

@@ -30,7 +30,7 @@ def _current_id(app: ReviewApp) -> str:
     return current.comment.id
 
 
-async def test_opens_highest_risk_first_with_evidence(make_app) -> None:
+async def test_opens_most_harmful_first_with_evidence(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await _ready(app, pilot)

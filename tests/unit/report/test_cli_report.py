@@ -141,3 +141,19 @@ def test_an_empty_input_says_there_is_nothing_to_show(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(empty), "-o", "-"])
     assert result.exit_code == 0, result.output
     assert "no scored comments" in result.stdout and "<img" not in result.stdout
+
+
+def test_the_report_reads_severity_from_the_config_and_names_a_bad_one(tmp_path: Path) -> None:
+    rows = [scored_row("c1", "you idiot", abuse=0.99), scored_row("c2", "chemtrails are real", conspiracy=0.8)]
+    scored = write_jsonl(tmp_path / "s.jsonl", rows)
+    config = tmp_path / "site.toml"
+    config.write_text("[severity]\nconspiracy = 5\n")
+    result = CliRunner().invoke(cli, ["report", str(scored), "-o", str(tmp_path / "r.html"), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    examples = page[page.index('<section id="examples">') :]
+    assert examples.index("chemtrails are real") < examples.index("you idiot")
+    config.write_text("[severity]\nconspiracy = 5\nspam = 1\n")
+    result = CliRunner().invoke(cli, ["report", str(scored), "-o", str(tmp_path / "r.html"), "--config", str(config)])
+    assert result.exit_code == 1
+    assert "site.toml:3: unknown label 'spam' in [severity]" in result.output

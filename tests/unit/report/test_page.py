@@ -128,3 +128,49 @@ def test_evidence_is_marked_and_everything_else_escaped() -> None:
         '<span class="cut">… 3 characters before … </span>a <mark class="abuse">&lt;b&gt; idiot</mark>'
         '<mark class="abuse"> &amp;</mark> <mark class="abuse">moron</mark>'
     )
+
+
+def _examples_section(html: str) -> str:
+    return html[html.index('<section id="examples">') : html.index('<section id="model">')]
+
+
+def _harm_rows() -> list[dict]:
+    return [
+        scored_row("c1", "thanks for the report", off_topic=0.75),
+        scored_row("c2", "buy cheap watches", off_topic=0.99),
+        scored_row("c3", "the moon landing was staged", conspiracy=0.95),
+        scored_row("c4", "you worthless idiot", abuse=0.99, evidence={"abuse": [(4, 19)]}),
+        scored_row("c5", "stupid and off topic", abuse=0.55, off_topic=0.98),
+    ]
+
+
+def _render(rows: list[dict], severity=None, thresholds=THRESHOLDS) -> str:
+    summary = summarise(rows, severity=severity)
+    context = ReportContext(title="t", sources=["s.jsonl"], thresholds=thresholds_used(summary.ranges, thresholds))
+    return render_report(summary, context)
+
+
+def test_the_most_harmful_comments_come_in_the_queue_s_order_with_why() -> None:
+    examples = _examples_section(_render(_harm_rows()))
+    order = [examples.index(text) for text in ("worthless", "stupid and off", "moon", "cheap watches", "thanks")]
+    assert order == sorted(order)  # insult, abuse flag, conspiracy, spam, weak off-topic
+    assert "<b>abuse 0.990 ≥ 0.500</b>" in examples  # the model's threshold, known for certain
+    assert "<b>abuse 0.550 ≥ 0.500</b> · also off-topic" in examples
+    assert '<mark class="abuse">worthless idiot</mark>' in examples
+    assert examples.count("stupid and off topic") == 1  # once, under its most severe flag
+    headings = [examples.index(f"<h3>{name}</h3>") for name in ("Abuse", "Conspiracy", "Off-topic")]
+    assert headings == sorted(headings)
+    assert "abuse 3, conspiracy 2, off-topic 1" in examples
+
+
+def test_a_configured_severity_reorders_the_report_like_the_queue() -> None:
+    examples = _examples_section(_render(_harm_rows(), severity={"abuse": 1, "conspiracy": 3, "off_topic": 1}))
+    order = [examples.index(text) for text in ("moon", "cheap watches", "worthless", "stupid and off", "thanks")]
+    assert order == sorted(order)  # spam and insult both 0.99: the earlier first; then off-topic 0.98 > abuse 0.55
+    assert "<h3>Abuse and off-topic</h3>" in examples  # equal severities share one list, by score
+    assert "<b>off-topic 0.980 ≥ 0.700</b> · also abuse" in examples
+
+
+def test_without_a_known_threshold_the_report_shows_the_score_alone() -> None:
+    examples = _examples_section(_render(_harm_rows(), thresholds=None))
+    assert "<b>abuse 0.990</b>" in examples and "≥" not in examples

@@ -1,7 +1,11 @@
 import tracemalloc
 
+import numpy as np
+import pytest
 from conftest import THRESHOLDS, scored_row
 
+from moderation.queue import ReviewQueue
+from moderation.records import Comment, ScoredComment
 from moderation.report.summary import (
     EXCERPT_CHARS,
     HISTOGRAM_BINS,
@@ -37,13 +41,62 @@ def test_a_title_given_only_on_later_comments_still_names_the_article() -> None:
     assert summary.articles["a1"].title == "Late title"
 
 
-def test_top_flagged_keeps_the_highest_scores_first_and_the_earliest_on_ties() -> None:
+def test_most_harmful_keeps_the_likeliest_first_and_the_earliest_on_ties() -> None:
     rows = [scored_row(str(i), f"comment {i}", abuse=0.5 + (i % 7) / 100) for i in range(200)]
     summary = summarise(rows, top_comments=5)
-    top = summary.top_flagged("abuse")
-    assert [item.score for item in top] == [0.56] * 5
-    assert [item.id for item in top] == ["6", "13", "20", "27", "34"]
-    assert summary.top_flagged("conspiracy") == []
+    abuse, conspiracy, off_topic = summary.most_harmful()
+    assert (abuse.labels, abuse.severity, abuse.count) == (("abuse",), 3, 200)
+    assert [item.score for item in abuse.comments] == [0.56] * 5
+    assert [item.id for item in abuse.comments] == ["6", "13", "20", "27", "34"]
+    assert conspiracy.comments == [] and off_topic.count == 0
+
+
+MIXED = [
+    ("thanks for the report", {"off_topic": 0.75}),
+    ("buy cheap watches", {"off_topic": 0.99}),
+    ("the moon landing was staged", {"conspiracy": 0.95}),
+    ("you worthless idiot", {"abuse": 0.99}),
+    ("idiot, and off topic too", {"abuse": 0.55, "off_topic": 0.98}),
+    ("a fair point, mostly", {"abuse": 0.3}),
+]
+
+
+def mixed_rows() -> list[dict]:
+    return [scored_row(f"c{i}", text, **scores) for i, (text, scores) in enumerate(MIXED)]
+
+
+def test_the_insult_is_the_worst_and_each_comment_is_listed_once_under_its_most_severe_flag() -> None:
+    abuse, conspiracy, off_topic = summarise(mixed_rows()).most_harmful()
+    assert [c.excerpt.text for c in abuse.comments] == ["you worthless idiot", "idiot, and off topic too"]
+    assert abuse.comments[1].also == ("off_topic",)
+    assert [c.excerpt.text for c in conspiracy.comments] == ["the moon landing was staged"]
+    assert [c.excerpt.text for c in off_topic.comments] == ["buy cheap watches", "thanks for the report"]
+    assert off_topic.count == 2  # the comment flagged for abuse too is counted under abuse only
+
+
+@pytest.mark.parametrize(
+    ("severity", "groups"),
+    [
+        (None, [("abuse",), ("conspiracy",), ("off_topic",)]),
+        ({"abuse": 2, "conspiracy": 3, "off_topic": 1}, [("conspiracy",), ("abuse",), ("off_topic",)]),
+        ({"abuse": 1, "conspiracy": 1, "off_topic": 1}, [("abuse", "conspiracy", "off_topic")]),
+        ({"abuse": 1, "conspiracy": 2, "off_topic": 2}, [("conspiracy", "off_topic"), ("abuse",)]),
+    ],
+)
+def test_the_report_and_the_queue_agree_on_what_is_worst(severity, groups) -> None:
+    rows = mixed_rows() + [
+        scored_row(f"r{i}", f"random {i}", abuse=a, conspiracy=c, off_topic=o)
+        for i, (a, c, o) in enumerate(np.round(np.random.default_rng(3).random((300, 3)), 3).tolist())
+    ]
+    summary = summarise(rows, top_comments=1000, severity=severity)
+    assert [group.labels for group in summary.most_harmful()] == groups
+    listed = [c.id for group in summary.most_harmful() for c in group.comments]
+    items = [
+        ScoredComment(Comment(r["id"], r["text"], article_id=r["article_id"]), r["scores"], tuple(r["flags"]))
+        for r in rows
+    ]
+    queue = ReviewQueue(items, THRESHOLDS, **({"severity": severity} if severity else {}))
+    assert listed == [queue.items[i].comment.id for i in queue.view if queue.items[i].flags]
 
 
 def test_excerpt_of_a_huge_comment_keeps_its_evidence_and_says_what_was_cut() -> None:
