@@ -90,7 +90,7 @@ class Server:
         command = [str(Path(sys.executable).with_name("moderation")), "serve", "--port", str(self.port)]
         command += (["--fast"] if fast else []) + (extra or [])
         env = {**os.environ, "MODERATION_API_KEY": KEY}
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open for the life of the server)
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
