@@ -238,8 +238,8 @@ def cli_round(texts: list[str], fast: bool, tmp: Path) -> dict:
     return {"whole_s": whole, "start_up_s": start_up, "per_s": len(texts) / max(whole - start_up, 1e-9)}
 
 
-def server_round(texts: list[str], fast: bool, clients: int, client: str) -> dict:
-    server = Server(fast)
+def server_round(texts: list[str], fast: bool, clients: int, client: str, extra: list[str]) -> dict:
+    server = Server(fast, extra)
     try:
         port = server.port
         warm = [(analyze_request(port, t), 200) for t in texts[: min(len(texts), 200 if fast else 50)]]
@@ -265,9 +265,9 @@ def server_round(texts: list[str], fast: bool, clients: int, client: str) -> dic
     return result
 
 
-def soak(texts: list[str], total: int, clients: int, chunk: int = 10_000) -> dict:
+def soak(texts: list[str], total: int, clients: int, extra: list[str], chunk: int = 10_000) -> dict:
     """``total`` requests to a --fast server in chunks, 1 in 100 a bad one; RSS after each chunk."""
-    server = Server(fast=True)
+    server = Server(fast=True, extra=extra)
     samples = []
     wrong: list[str] = []
     latencies_all: list[float] = []
@@ -320,10 +320,16 @@ def main() -> None:
     parser.add_argument("--fast-n", type=int, default=None, help="comments per round for --fast (default: -n)")
     parser.add_argument("--soak", type=int, default=0, help="requests for the --fast memory soak (0: none)")
     parser.add_argument("--client", choices=["asyncio", "wrk"], default="asyncio")
+    parser.add_argument("--server-args", default="", help='more options for `moderation serve`, e.g. "--workers 2"')
     args = parser.parse_args()
     if args.client == "wrk" and shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install wrk)")
-    report: dict = {"load_average_start": os.getloadavg(), "cores": len(os.sched_getaffinity(0)), "tiers": {}}
+    report: dict = {
+        "command": " ".join(sys.argv),
+        "load_average_start": os.getloadavg(),
+        "cores": len(os.sched_getaffinity(0)),
+        "tiers": {},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for tier in args.tiers:
             fast = tier == "fast"
@@ -332,7 +338,7 @@ def main() -> None:
             cli, served = [], []
             for r in range(args.rounds):
                 cli.append(cli_round(texts, fast, Path(tmp)))
-                served.append(server_round(texts, fast, args.clients, args.client))
+                served.append(server_round(texts, fast, args.clients, args.client, args.server_args.split()))
                 print(f"{tier} round {r + 1}: cli {cli[-1]}, server {served[-1]}", file=sys.stderr, flush=True)
             summary = {
                 "comments": n,
@@ -350,7 +356,7 @@ def main() -> None:
             report["tiers"][tier] = summary
         if args.soak:
             texts = news_comments(args.data_dir, min(args.soak, 20_000))
-            report["soak"] = soak(texts, args.soak, args.clients)
+            report["soak"] = soak(texts, args.soak, args.clients, args.server_args.split())
     report["load_average_end"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 

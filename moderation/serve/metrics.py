@@ -8,6 +8,7 @@ multiprocess mode: each process writes its values to files in ``$PROMETHEUS_MULT
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -67,11 +68,22 @@ class Metrics:
             "moderation_batch_comments", "Comments per model call (micro-batching).", buckets=BATCH_BUCKETS, registry=r
         )
 
+        self._children: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
+
     def observe(self, route: str, code: int, seconds: float) -> None:
-        self.requests.labels(route, str(code)).inc()
-        self.latency.labels(route).observe(seconds)
-        if code >= 400:
-            self.errors.labels(route, STATUS_NAMES.get(code, "UNKNOWN")).inc()
+        children = self._children.get((route, code))
+        if children is None:  # labels() costs a lock and a tuple per call; routes and codes are few
+            error = self.errors.labels(route, STATUS_NAMES.get(code, "UNKNOWN")) if code >= 400 else None
+            children = self._children[route, code] = (
+                self.requests.labels(route, str(code)),
+                self.latency.labels(route),
+                error,
+            )
+        requests, latency, error = children
+        requests.inc()
+        latency.observe(seconds)
+        if error is not None:
+            error.inc()
 
     def exposition(self) -> bytes:
         """The text format; with worker processes, the sum over all of them."""
