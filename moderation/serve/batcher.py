@@ -15,7 +15,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from moderation.serve.errors import Overloaded
 
@@ -50,7 +50,7 @@ class MicroBatcher(Generic[T, R]):
         self._queue: deque[tuple[T, asyncio.Future[R]]] = deque()
         self._queued = 0
         self._closing = False
-        self._running: set[asyncio.Future[Sequence[R]]] = set()
+        self._running: set[asyncio.Future[list[tuple[bool, Any]]]] = set()
 
     async def start(self) -> None:
         self._wakeup = asyncio.Event()
@@ -101,9 +101,25 @@ class MicroBatcher(Generic[T, R]):
                 continue
             if self.on_batch is not None:
                 self.on_batch(sum(self.size(item) for item, _ in batch))
-            running = asyncio.get_running_loop().run_in_executor(self._executor, self.run, [i for i, _ in batch])
+            items = [i for i, _ in batch]
+            running = asyncio.get_running_loop().run_in_executor(self._executor, self._run_isolated, items)
             self._running.add(running)
             running.add_done_callback(lambda done, batch=batch: self._answer(done, batch))
+
+    def _run_isolated(self, items: list[T]) -> list[tuple[bool, R | BaseException]]:
+        """``run`` on the batch; if it fails, on each item alone, so only the item that fails gets the error."""
+        try:
+            return [(True, result) for result in self.run(items)]
+        except Exception as err:
+            if len(items) == 1:
+                return [(False, err)]
+        outcomes: list[tuple[bool, R | BaseException]] = []
+        for item in items:
+            try:
+                outcomes.append((True, self.run([item])[0]))
+            except Exception as err:
+                outcomes.append((False, err))
+        return outcomes
 
     def _take(self) -> list[tuple[T, asyncio.Future[R]]]:
         """Queued items up to ``max_batch`` comments (at least one item), skipping those whose caller gave up."""
@@ -122,18 +138,18 @@ class MicroBatcher(Generic[T, R]):
             total += n
         return batch
 
-    def _answer(self, done: asyncio.Future[Sequence[R]], batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+    def _answer(self, done: asyncio.Future[list[tuple[bool, Any]]], batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         self._running.discard(done)
         self._slots.release()
         error = done.exception()
-        results: Sequence[R] = () if error is not None else done.result()
-        for k, (_, future) in enumerate(batch):
+        outcomes = [(False, error)] * len(batch) if error is not None else done.result()
+        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
             if future.done():
                 continue
-            if error is not None:
-                future.set_exception(error)
+            if ok:
+                future.set_result(value)
             else:
-                future.set_result(results[k])
+                future.set_exception(value)
 
     async def close(self) -> None:
         """Score everything already submitted, then stop the threads; new submissions are refused."""

@@ -58,17 +58,22 @@ async def test_sizes_count_comments_not_requests() -> None:
     assert [12] in run.batches  # larger than a batch: scored alone, not refused
 
 
-async def test_a_failing_call_fails_its_own_batch_and_the_batcher_goes_on() -> None:
+async def test_an_item_that_makes_the_call_fail_fails_alone_and_the_batcher_goes_on() -> None:
+    calls: list[list[int]] = []
+
     def run(items: list[int]) -> list[int]:
+        calls.append(list(items))
         if 13 in items:
             raise ValueError("unlucky")
         return items
 
-    batcher = MicroBatcher(run, window=0.0, max_batch=1)
+    batcher = MicroBatcher(run, window=0.05, max_batch=8)
     await batcher.start()
-    with pytest.raises(ValueError, match="unlucky"):
-        await batcher.submit(13)
-    assert await batcher.submit(7) == 7
+    outcomes = await asyncio.gather(*(batcher.submit(i) for i in (5, 13, 7)), return_exceptions=True)
+    assert outcomes[0] == 5 and outcomes[2] == 7
+    assert isinstance(outcomes[1], ValueError)
+    assert calls[0] == [5, 13, 7] and [5] in calls and [7] in calls  # the batch, then each item alone
+    assert await batcher.submit(8) == 8
     await batcher.close()
 
 
