@@ -70,13 +70,26 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
-    """Current and peak resident memory of a process, MB."""
+    """Current and peak resident memory of a process, MB (of the supervisor alone with ``--workers N``)."""
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(("VmRSS:", "VmHWM:")):
             name, amount, _ = line.split()
             values[name] = int(amount) / 1024
     return values["VmRSS:"], values["VmHWM:"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (``--workers N``), from /proc."""
+    total = 0.0
+    pids = [pid]
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 # ---------------------------------------------------------------- the server
@@ -249,7 +262,10 @@ def server_round(texts: list[str], fast: bool, clients: int, client: str, extra:
             result = run_wrk(port, texts, clients, seconds)
         else:
             requests = [(analyze_request(port, t), 200) for t in texts]
+            cpu_before, client_before = cpu_seconds(server.process.pid), time.process_time()
             wall, latencies, wrong = run_load(port, requests, clients)
+            server_cpu = cpu_seconds(server.process.pid) - cpu_before
+            client_cpu = time.process_time() - client_before
             latencies.sort()
             result = {
                 "requests": len(requests),
@@ -257,6 +273,8 @@ def server_round(texts: list[str], fast: bool, clients: int, client: str, extra:
                 "per_s": len(requests) / wall,
                 "p50_ms": latencies[len(latencies) // 2] * 1000,
                 "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+                "server_cpu_us_per_request": 1e6 * server_cpu / len(requests),
+                "client_cpu_us_per_request": 1e6 * client_cpu / len(requests),
             }
         result["peak_rss_mb"] = rss_mb(server.process.pid)[1]
     finally:
@@ -350,6 +368,9 @@ def main() -> None:
                 "server_p99_ms_median": median_of(served, "p99_ms"),
                 "server_peak_rss_mb_median": median_of(served, "peak_rss_mb"),
                 "server_errors": sum(r["errors"] for r in served),
+                "server_cpu_us_per_request_median": median_of(served, "server_cpu_us_per_request")
+                if args.client == "asyncio"
+                else None,
                 "rounds": {"cli": cli, "server": served},
             }
             summary["ratio_server_to_cli"] = summary["server_per_s_median"] / summary["cli_per_s_median"]
