@@ -15,6 +15,7 @@ from moderation.cli.ingest import ingest
 from moderation.cli.report import report
 from moderation.cli.review import review
 from moderation.cli.score import score
+from moderation.cli.serve import serve
 from moderation.cli.train import train
 
 
@@ -29,7 +30,7 @@ def cli() -> None:
     """
 
 
-for command in (ingest, score, review, report, decisions, evaluate, train):
+for command in (ingest, score, review, serve, report, decisions, evaluate, train):
     cli.add_command(command)
 
 
