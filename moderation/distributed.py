@@ -46,6 +46,7 @@ def score_partition(
     skip_invalid: bool,
     articles: str | None = None,
     max_line_bytes: int = MAX_LINE_BYTES,
+    config: str | None = None,
 ) -> PartitionResult:
     """Score one partition file into ``out_dir`` (written to a temporary name, renamed when complete)."""
     from moderation.model import load_model
@@ -68,7 +69,7 @@ def score_partition(
         return PartitionResult(source, str(out), 0, 0, 0, str(err))
     flagged = 0
     try:
-        model = load_model(model_path, trusted=trusted, fast=fast)
+        model = load_model(model_path, trusted=trusted, fast=fast, config=config)
         with open(partial, "w", encoding="utf-8", newline="") as stream:
             for lines, n_flagged in Scorer(model, thresholds).json_batches(session.records()):
                 stream.write("\n".join(lines) + "\n")

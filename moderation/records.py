@@ -93,6 +93,8 @@ class Evidence:
     end: int
     text: str
     weight: float
+    narratives: tuple[str, ...] = ()
+    """For conspiracy: the catalogue narratives this part of the comment is closest to, closest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +124,15 @@ class ScoredComment:
             "text": c.text,
             "scores": {label: round(p, 4) for label, p in self.scores.items()},
             "flags": list(self.flags),
-            "evidence": {
-                label: [{"start": e.start, "end": e.end, "text": e.text, "weight": round(e.weight, 4)} for e in spans]
-                for label, spans in self.evidence.items()
-            },
+            "evidence": {label: [_evidence(e) for e in spans] for label, spans in self.evidence.items()},
             "notes": list(self.notes),
             "source": c.source,
             "model_version": self.model_version,
         }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": e.start, "end": e.end, "text": e.text, "weight": round(e.weight, 4)}
+    if e.narratives:
+        out["narratives"] = list(e.narratives)
+    return out

@@ -52,7 +52,7 @@ class Scorer:
         *,
         jobs: int = 1,
         min_batch: int = MIN_BATCH,
-        model_source: tuple[str | None, bool, bool] = (None, False, False),
+        model_source: tuple[str | None, bool, bool, str | None] = (None, False, False, None),
     ) -> None:
         self.model = model
         self.thresholds = dict(thresholds or {})
@@ -61,7 +61,8 @@ class Scorer:
         self.min_batch = min_batch
         """Smallest batch cut at an article boundary: small for a queue that opens while scoring goes on."""
         self.model_source = model_source
-        """How a worker process loads the same model: (path or None for the shipped one, trusted, fast tier)."""
+        """How a worker process loads the same model: (path or None for the shipped one, trusted, fast tier, the
+        config file whose narratives join the catalogue)."""
         self.articles: dict[str, Article] = {}
         self._recent: OrderedDict[str, Comment] = OrderedDict()
 
@@ -133,10 +134,9 @@ class Scorer:
         """Run ``worker`` on each pending batch in ``jobs`` processes; results come back in input order."""
         from joblib import Parallel, delayed
 
-        path, trusted, fast = self.model_source
         run = Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
         yield from run(
-            delayed(worker)(path, trusted, fast, self.thresholds, self.explain, batch, articles, parents)
+            delayed(worker)(self.model_source, self.thresholds, self.explain, batch, articles, parents)
             for batch, articles, parents in pending
         )
 
@@ -146,9 +146,7 @@ class Scorer:
 
 
 def _score_in_worker(
-    path: str | None,
-    trusted: bool,
-    fast: bool,
+    source: tuple[str | None, bool, bool, str | None],
     thresholds: Mapping[str, float],
     explain: bool,
     batch: list[Comment],
@@ -158,7 +156,8 @@ def _score_in_worker(
     """One batch in a worker process; the model is loaded on the worker's first batch and cached."""
     from moderation.model import load_model
 
-    return load_model(path, trusted=trusted, fast=fast).score(
+    path, trusted, fast, config = source
+    return load_model(path, trusted=trusted, fast=fast, config=config).score(
         batch, articles, parents, thresholds=thresholds, explain_flags=explain
     )
 

@@ -78,7 +78,7 @@ def review(
     thresholds = load_thresholds(config, threshold_overrides)
     reasons = load_reasons(config) or list(DEFAULT_REASONS)
     severity = load_severity(config)
-    model = load_model(model_path, trusted=trust_model, fast=fast)
+    model = load_model(model_path, trusted=trust_model, fast=fast, config=config)
     session = inputs.session(None, window=None)  # the whole queue is in memory: check every key
     failure: list[str] = []
 

@@ -157,10 +157,10 @@ def score(
     from moderation.model import load_model
 
     thresholds = load_thresholds(config, threshold_overrides)
-    model = load_model(model_path, trusted=trust_model, fast=fast)
+    model = load_model(model_path, trusted=trust_model, fast=fast, config=config)
     collect_less_often()
     if engine == "dask":
-        _score_on_dask(inputs, output, resume, scheduler, workers, model_path, trust_model, fast, thresholds)
+        _score_on_dask(inputs, output, resume, scheduler, workers, model_path, trust_model, fast, thresholds, config)
         return
     session = inputs.session(output)
     if resume and (output is None or output == "-"):
@@ -168,7 +168,7 @@ def score(
     progress = Progress()
     flagged = 0
     jobs = jobs or os.cpu_count() or 1
-    scorer = Scorer(model, thresholds, jobs=jobs, model_source=(model_path, trust_model, fast))
+    scorer = Scorer(model, thresholds, jobs=jobs, model_source=(model_path, trust_model, fast, config))
     target = None
     if output is not None and output != "-":
         options = {"model": model.version, "thresholds": thresholds, "format": inputs.fmt, "articles": inputs.articles}
@@ -207,6 +207,7 @@ def _score_on_dask(
     trust_model: bool,
     fast: bool,
     thresholds: dict[str, float],
+    config: str | None = None,
 ) -> None:
     from moderation.distributed import score_on_dask
     from moderation.ingest import expand_paths
@@ -230,6 +231,7 @@ def _score_on_dask(
         skip_invalid=inputs.skip_invalid,
         articles=inputs.articles,
         max_line_bytes=inputs.max_line_bytes,
+        config=config,
     )
     failed = [r for r in results if r.error]
     total = sum(r.comments for r in results)

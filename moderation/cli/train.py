@@ -34,6 +34,12 @@ from moderation.cli.common import reports_errors
     "--decisions", type=click.Path(exists=True, dir_okay=False), help="Add moderators' decisions from this database."
 )
 @click.option(
+    "--written-dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="The project's own written sets (identity statements, generic replies); default: datasets/ of this "
+    "source checkout.",
+)
+@click.option(
     "--fast",
     "fast_only",
     is_flag=True,
@@ -41,7 +47,13 @@ from moderation.cli.common import reports_errors
 )
 @reports_errors
 def train(
-    data_dir: str, output: str, eval_dir: str, exclude: tuple[str, ...], decisions: str | None, fast_only: bool
+    data_dir: str,
+    output: str,
+    eval_dir: str,
+    exclude: tuple[str, ...],
+    decisions: str | None,
+    written_dir: str | None,
+    fast_only: bool,
 ) -> None:
     """Train the three-label model and write MODEL, its JSON sidecar and MODEL_CARD.md beside it.
 
@@ -55,11 +67,13 @@ def train(
         moderation train --data-dir ../shared/datasets -o model.joblib
         moderation train --data-dir ../shared/datasets --decisions moderation.db -o model-v2.joblib
     """
+    from moderation.datasets.written import written_examples
     from moderation.evaluation import evaluate, read_labeled
     from moderation.model import artifact
     from moderation.model.card import render
     from moderation.model.linear.training import train as fit
-    from moderation.model.measure.heldout import write_heldout
+    from moderation.model.measure.heldout import write_heldout, written_heldout
+    from moderation.model.measure.quality import written_checks
 
     def say(message: str) -> None:
         click.echo(message, err=True)
@@ -70,7 +84,8 @@ def train(
 
         extra = decision_examples(decisions)
         say(f"decisions: {len(extra)} labeled comments from {decisions}")
-    model, report, ts = fit(Path(data_dir), extra=extra, exclude=exclude, progress=say)
+    written = written_examples(Path(written_dir) if written_dir else None)
+    model, report, ts = fit(Path(data_dir), extra=extra, written=written, exclude=exclude, progress=say)
     if not fast_only:
         from moderation.model.encoder.network import describe
         from moderation.model.full.training import train_full
@@ -80,7 +95,7 @@ def train(
         report["encoder"] = describe()
         report["fast"] = {"version": model.fast.version, "thresholds": model.fast.thresholds}
     say(f"writing held-out test files to {eval_dir}")
-    files = write_heldout(ts.examples, list(ts.split), Path(eval_dir))
+    files = write_heldout(ts.examples, list(ts.split), Path(eval_dir), written_heldout(written_dir))
     heldout = {}
     for name in files:
         heldout[name] = evaluate(model, read_labeled(str(Path(eval_dir) / name)))
@@ -89,9 +104,10 @@ def train(
         report["metrics"]["heldout_fast"] = {
             name: evaluate(model.fast, read_labeled(str(Path(eval_dir) / name))) for name in files
         }
-    identity = heldout.get("identity_templates.jsonl", {}).get("abuse")
-    if identity:
-        report["metrics"]["identity_templates_abuse_false_positive_rate"] = identity["fp"] / identity["n"]
+    say("measuring fairness and the written checks on the held-out files")
+    report["metrics"]["checks"] = written_checks(model, Path(eval_dir))
+    if not fast_only:
+        report["metrics"]["checks_fast"] = written_checks(model.fast, Path(eval_dir))
     report["command"] = "moderation " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     model.info = report
     path = Path(output)

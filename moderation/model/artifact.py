@@ -179,10 +179,13 @@ def _read_with_stand_ins(path: Path) -> Any:
             numpy_pickle.NumpyUnpickler = base
 
 
-def load_model(path: str | Path | None = None, *, trusted: bool = False, fast: bool = False) -> Any:
+def load_model(
+    path: str | Path | None = None, *, trusted: bool = False, fast: bool = False, config: str | Path | None = None
+) -> Any:
     """The shipped model, or a trusted model file; loaded once per process and cached.
 
-    ``fast`` gives its linear tier alone (a model trained with ``train --fast`` has no other).
+    ``fast`` gives its linear tier alone (a model trained with ``train --fast`` has no other). ``config``: a site's
+    config file, whose ``[[conspiracy.narrative]]`` entries join the narrative catalogue (full tier).
     """
     model_path = Path(path) if path is not None else shipped_model_path()
     if not model_path.exists():
@@ -190,4 +193,20 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False, fast: b
             raise ModelError(f"{model_path}: the shipped model is missing; run `moderation train` to build one")
         raise ModelError(f"{model_path}: no such model file")
     model = _load(model_path.resolve(), model_path.stat().st_mtime, trusted)
-    return getattr(model, "fast", model) if fast else model
+    return getattr(model, "fast", model) if fast else with_site_narratives(model, config)
+
+
+_SITE_MODELS: dict[tuple[int, str], Any] = {}
+
+
+def with_site_narratives(model: Any, config: str | Path | None) -> Any:
+    """The model with a site's own narratives added to its catalogue (embedded once per process)."""
+    if config is None or getattr(model, "narratives", None) is None:
+        return model
+    from moderation.model.narratives.catalogue import load_catalogue_with_config
+
+    catalogue = load_catalogue_with_config(config)
+    key = (id(model), catalogue.fingerprint())
+    if key not in _SITE_MODELS:
+        _SITE_MODELS[key] = model.with_narratives(catalogue)
+    return _SITE_MODELS[key]

@@ -215,6 +215,8 @@ def _comment(item: FlaggedComment, summary: Summary, thresholds: Mapping[str, Th
         else f"{label_name(item.label)} {item.score:.3f}"
     )
     also = f" · also {', '.join(label_name(label) for label in item.also)}" if item.also else ""
+    if item.narratives:
+        also += " · matches <b>" + esc("; ".join(item.narratives), TITLE_SHOWN) + "</b>"
     meta = (
         f"<b>{esc(why)}</b>{also} · {esc(item.author or 'no author', NAME_SHOWN)} · on "
         f"<i>{esc(title, TITLE_SHOWN)}</i> · <code>{esc(item.source or item.id, NAME_SHOWN)}</code>"

@@ -97,6 +97,8 @@ class FlaggedComment:
     article: str | None
     source: str | None
     excerpt: Excerpt
+    narratives: tuple[str, ...] = ()
+    """The catalogue narratives a conspiracy flag names (from its evidence)."""
 
 
 @dataclass(slots=True)
@@ -257,6 +259,7 @@ class Summary:
             article=bounded(row.get("article_id")),
             source=bounded(row.get("source")),
             excerpt=excerpt(row["text"], spans),
+            narratives=_narratives(evidence),
         )
         entry = (score, -self.comments, item)
         if len(heap) < self.top_comments:
@@ -301,6 +304,17 @@ class Summary:
     @property
     def named_authors(self) -> int:
         return sum(1 for key in self.authors if key is not None)
+
+
+def _narratives(evidence: list[Any]) -> tuple[str, ...]:
+    """The narrative names an evidence list carries, in order, each once (bounded: the input is untrusted)."""
+    names: dict[str, None] = {}
+    for e in evidence:
+        found = e.get("narratives") if isinstance(e, dict) else None
+        for name in found if isinstance(found, list) else ():
+            if isinstance(name, str) and len(names) < 3:
+                names[bounded(name) or ""] = None
+    return tuple(n for n in names if n)
 
 
 def _is_span(evidence: Mapping[str, Any]) -> bool:

@@ -34,7 +34,7 @@ def build_app(options: ServeOptions) -> Starlette:
     from moderation.model import load_model
 
     thresholds = load_thresholds(options.config, options.threshold_overrides)
-    model = load_model(options.model_path, trusted=options.trust_model, fast=options.fast)
+    model = load_model(options.model_path, trusted=options.trust_model, fast=options.fast, config=options.config)
     _collect_less_often()
     return make_app(
         ScoringEngine(model, thresholds),

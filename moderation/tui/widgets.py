@@ -83,6 +83,12 @@ class ScoreBars(Static):
             lines.append(f"{k + 1} {tick} {LABEL_TITLES[label]:<11}", style="bold" if label in corrected else "")
             lines.append_text(bar)
             lines.append(f" {p:5.2f}  threshold {thresholds[label]:.2f}  {flag}\n")
+        for label, spans in scored.evidence.items():
+            named = list(dict.fromkeys(n for span in spans for n in span.narratives))
+            if named and label in scored.flags:
+                lines.append(f"  {LABEL_TITLES[label]} matches: ", style="bold")
+                lines.append_text(literal("; ".join(named)))
+                lines.append("\n")
         for note in scored.notes:
             lines.append(f"note: {note}\n", style="italic grey70")
         self.update(lines)

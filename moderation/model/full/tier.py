@@ -1,17 +1,21 @@
 """The full tier: sentence-encoder heads on top of the linear tier, and semantic relevance for off-topic.
 
 Per label:
-- abuse, conspiracy and spam: a logistic-regression head over the encoder's vector of the comment (mean and
-  max of its token vectors), blended with the linear tier's score of the same head by a small logistic
-  regression fitted on validation data: sigmoid(a * encoder logit + b * linear logit + c). Whether the linear
-  score takes part, and the heads' regularisation, were chosen by leave-one-source-out validation (the
-  model card has the table);
+- abuse, conspiracy and spam: a head over the encoder's vector of the comment (mean and max of its token
+  vectors), a logistic regression or one hidden layer of ReLUs (``Head``), blended with the linear tier's
+  score of the same head by a small logistic regression fitted on validation data:
+  sigmoid(a * encoder logit + b * linear logit + c). Which head, whether the linear score takes part, and
+  the heads' regularisation were chosen by leave-one-source-out validation (the model card has the table);
+- conspiracy also reads how close the comment is to the narrative catalogue (``narratives``): a fixed share
+  of that closeness joins its logit (``NarrativePrior``), the share chosen by the same validation;
 - off_topic: spam or irrelevance as in the linear tier, where irrelevance also reads how close the comment's
-  vector is to its article's or its parent's (the closer), and to the rest of its thread's (their mean,
-  leaving the comment out).
+  vector is to its article's or its parent's (the closer), to the rest of its thread's (their mean, leaving
+  the comment out), and to a fixed bank of other threads (``background``): a generic reply is as far from its
+  own article as from any, a comment about something else is close to some other thread.
 
 Evidence for a flag is the linear tier's phrases for that label; when it finds none (a flag the encoder
-carried alone), the sentence of the comment the encoder's head scores highest is the span.
+carried alone), the sentence of the comment the encoder's head scores highest is the span. A conspiracy flag
+names the catalogue narratives its closest sentence matches.
 
 The linear tier is kept whole inside (``fast``): ``moderation score --fast`` runs it alone.
 """
@@ -27,6 +31,8 @@ import numpy as np
 
 from moderation.labels import LABELS
 from moderation.model.linear.classifier import HEADS, OFF_TOPIC_PRIOR, Model, prior_shift
+from moderation.model.narratives.catalogue import Catalogue
+from moderation.model.narratives.similarity import NarrativeIndex
 from moderation.records import Article, Comment, Evidence, ScoredComment
 
 NEVER = {label: 2.0 for label in LABELS}
@@ -39,11 +45,31 @@ RELEVANCE_FEATURES = (
     "log_words",
     "context_similarity_x_log_words",
     "thread_similarity_x_log_words",
+    "background_max",
+    "background_mean",
+    "context_over_background",
 )
 """Context is the article and the parent comment: the closer of the two counts (training threads record no
 replies, so a separate parent signal could not be learned; a reply is about its parent as a comment is about
 its article)."""
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def add_background(rows: np.ndarray, units: np.ndarray, background: np.ndarray | None) -> np.ndarray:
+    """Fill the background columns: closeness to a bank of other threads, and how much closer the context is.
+
+    A generic reply is about as close to its context as to any thread (no margin); a comment about another
+    subject is close to some thread of the bank and far from its context.
+    """
+    if background is None or not len(background):
+        return rows
+    sims = units @ background.T
+    rows[:, 8] = sims.max(axis=1)
+    rows[:, 9] = sims.mean(axis=1)
+    best_context = np.where(rows[:, 3] > 0, rows[:, 1], -1.0)
+    best = np.maximum(best_context, np.where(rows[:, 4] > 0, rows[:, 2], -1.0))
+    rows[:, 10] = np.where((rows[:, 3] > 0) | (rows[:, 4] > 0), best - rows[:, 9], 0.0)
+    return rows
 
 
 def add_length(rows: np.ndarray, texts: Sequence[str]) -> np.ndarray:
@@ -80,29 +106,80 @@ def unit_means(vectors: np.ndarray) -> np.ndarray:
 
 
 @dataclass
+class Head:
+    """One head over standardised encoder features: a logistic regression (``hidden`` None), or one hidden
+    layer of ReLUs under it, which can learn that a group's name is harmless and a dehumanising predicate is
+    not, where a linear head has to weigh each direction of meaning once for all."""
+
+    weights: np.ndarray
+    """(dim,) for a linear head; (dim, hidden) for the hidden layer."""
+    bias: np.ndarray
+    out_weights: np.ndarray | None = None
+    out_bias: float = 0.0
+
+    def logit(self, z: np.ndarray) -> np.ndarray:
+        if self.out_weights is None:
+            return z @ self.weights + float(self.bias)
+        return np.maximum(z @ self.weights + self.bias, 0.0) @ self.out_weights + self.out_bias
+
+    @property
+    def kind(self) -> str:
+        return "linear" if self.out_weights is None else f"{self.weights.shape[1]} hidden units"
+
+
+@dataclass
 class EncoderHeads:
-    """Linear heads over standardised encoder features: one column per head in ``HEADS``."""
+    """Heads over standardised encoder features, one per name in ``HEADS``."""
 
     center: np.ndarray
     scale: np.ndarray
-    coef: np.ndarray
-    bias: np.ndarray
+    heads: dict[str, Head]
+
+    def standardise(self, vectors: np.ndarray) -> np.ndarray:
+        return ((head_features(vectors) - self.center) / self.scale).astype(np.float32)
 
     def logits(self, vectors: np.ndarray) -> np.ndarray:
-        z = (head_features(vectors) - self.center) / self.scale
-        return z @ self.coef + self.bias
+        """(n, len(HEADS)) logits, in ``HEADS`` order."""
+        z = self.standardise(vectors)
+        return np.column_stack([self.heads[h].logit(z) for h in HEADS]) if len(z) else np.zeros((0, len(HEADS)))
+
+
+@dataclass
+class NarrativePrior:
+    """A fixed share of the catalogue features in a logit: sum of weight * standardised feature."""
+
+    columns: tuple[int, ...]
+    center: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+
+    def __call__(self, features: np.ndarray) -> np.ndarray:
+        return ((features[:, list(self.columns)] - self.center) / self.scale) @ self.weights
 
 
 @dataclass
 class Blend:
-    """sigmoid(a * encoder logit + b * linear logit + c) for one head."""
+    """sigmoid(a * encoder logit + b * linear logit + c (+ the narrative prior, then rescaled)) for one head."""
 
     a: float
     b: float
     c: float
+    prior: NarrativePrior | None = None
+    scale: float = 1.0
+    shift: float = 0.0
 
-    def __call__(self, encoder_logit: np.ndarray, linear_logit: np.ndarray) -> np.ndarray:
-        return sigmoid(self.a * encoder_logit + self.b * linear_logit + self.c)
+    def logit(
+        self, encoder_logit: np.ndarray, linear_logit: np.ndarray, narrative: np.ndarray | None = None
+    ) -> np.ndarray:
+        base = self.a * encoder_logit + self.b * linear_logit + self.c
+        if self.prior is not None and narrative is not None:
+            base = base + self.prior(narrative)
+        return self.scale * base + self.shift
+
+    def __call__(
+        self, encoder_logit: np.ndarray, linear_logit: np.ndarray, narrative: np.ndarray | None = None
+    ) -> np.ndarray:
+        return sigmoid(self.logit(encoder_logit, linear_logit, narrative))
 
 
 @dataclass
@@ -118,12 +195,29 @@ class FullModel:
     encoder_id: str
     info: dict[str, Any] = field(default_factory=dict)
     labels: tuple[str, ...] = LABELS
+    narratives: NarrativeIndex | None = None
+    """The catalogue under the conspiracy head, embedded: what a conspiracy flag names."""
+    background: np.ndarray | None = None
+    """(B, dim) unit vectors of other threads, the bank that tells a generic reply from a foreign one."""
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_article_vectors", None)
         state.pop("_encoder", None)
         return state
+
+    def with_narratives(self, catalogue: Catalogue) -> FullModel:
+        """A copy whose conspiracy features and flags use ``catalogue`` (a site's additions embedded now)."""
+        import copy
+
+        if self.narratives is not None and catalogue.fingerprint() == self.narratives.fingerprint:
+            return self
+        other = copy.copy(self)
+        other.narratives = NarrativeIndex.build(catalogue, lambda texts: unit_means(self.embed(texts)))
+        return other
+
+    def narrative_features(self, vectors: np.ndarray) -> np.ndarray | None:
+        return None if self.narratives is None else self.narratives.features(unit_means(vectors))
 
     @property
     def encoder(self) -> Any:
@@ -150,8 +244,13 @@ class FullModel:
         are computed here unless given."""
         if linear is None:
             linear, _ = self.fast.head_probabilities(texts)
-        encoded = self.heads.logits(self.embed(texts) if vectors is None else vectors)
-        return {h: self.blends[h](encoded[:, k], logit(linear[h])) for k, h in enumerate(HEADS)}
+        vectors = self.embed(texts) if vectors is None else vectors
+        encoded = self.heads.logits(vectors)
+        narrative = self.narrative_features(vectors)
+        return {
+            h: self.blends[h](encoded[:, k], logit(linear[h]), narrative if h == "conspiracy" else None)
+            for k, h in enumerate(HEADS)
+        }
 
     def score(
         self,
@@ -261,29 +360,48 @@ class FullModel:
             rows[i, 1] = max(rows[i, 1], float(units[i] @ parent))
             rows[i, 3] = 1.0
         rows[rows[:, 3] == 0, 1] = 0.0
+        add_background(rows, units, self.background)
         return add_length(rows, [c.text for c in comments])
 
     # ------------------------------------------------------------ evidence
 
     def evidence(self, text: str, labels: Sequence[str]) -> dict[str, list[Evidence]]:
-        """The linear tier's phrases per label; else the sentence the encoder head scores highest."""
+        """The linear tier's phrases per label; else the sentence the encoder head scores highest. A conspiracy
+        flag first names the narratives of the catalogue its closest sentence matches, and points at it."""
         found = self.fast.evidence(text, labels)
+        narrated = "conspiracy" in labels and self.narratives is not None
         missing = [label for label in labels if not found.get(label)]
-        if missing:
-            sentences = [(m.start(), m.end()) for m in SENTENCE.finditer(text) if m.group().strip()]
-            if len(sentences) > 1:
-                logits = self.heads.logits(self.embed([text[s:e] for s, e in sentences]))
-            else:
-                sentences = [(0, len(text))]
-                logits = np.zeros((1, len(HEADS)))
-            for label in missing:
-                k = HEADS.index("spam" if label == "off_topic" else label)
-                best = int(np.argmax(logits[:, k]))
-                start, end = sentences[best]
-                while start < end and text[start].isspace():
-                    start += 1
-                found[label] = [Evidence(start, end, text[start:end], round(float(logits[best, k]), 4))]
+        if not missing and not narrated:
+            return found
+        sentences = [(m.start(), m.end()) for m in SENTENCE.finditer(text) if m.group().strip()]
+        if len(sentences) <= 1:
+            sentences = [(0, len(text))]
+        vectors = self.embed([text[s:e] for s, e in sentences])
+        logits = self.heads.logits(vectors) if len(sentences) > 1 else np.zeros((1, len(HEADS)))
+        for label in missing:
+            k = HEADS.index("spam" if label == "off_topic" else label)
+            best = int(np.argmax(logits[:, k]))
+            found[label] = [_sentence(text, *sentences[best], float(logits[best, k]))]
+        if narrated and self.narratives is not None:
+            closeness = self.narratives.narrative_similarity(unit_means(vectors))
+            best = int(np.argmax(closeness.max(axis=1)))
+            named = self.narratives.closest(unit_means(vectors[best : best + 1])[0], k=NARRATIVES_NAMED)
+            top = named[0][2]
+            names = tuple(name for _, name, sim in named if sim >= top - NARRATIVE_MARGIN)
+            span = _sentence(text, *sentences[best], top, names)
+            found["conspiracy"] = [span, *(e for e in found.get("conspiracy", ()) if not e.narratives)]
         return found
+
+
+NARRATIVES_NAMED = 2
+NARRATIVE_MARGIN = 0.05
+"""A second narrative is named only when its sentence is nearly as close to it as to the first."""
+
+
+def _sentence(text: str, start: int, end: int, weight: float, narratives: tuple[str, ...] = ()) -> Evidence:
+    while start < end and text[start].isspace():
+        start += 1
+    return Evidence(start, end, text[start:end], round(weight, 4), narratives)
 
 
 def prior_unshift(p: np.ndarray, prior: float = OFF_TOPIC_PRIOR) -> np.ndarray:

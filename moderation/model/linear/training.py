@@ -21,6 +21,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from moderation.datasets import Corpus, Example, load_corpora, split_of
+from moderation.errors import DatasetError
 from moderation.evaluation import gold_and_scores, labeled_from_rows
 from moderation.model.linear.classifier import HEADS, Model, Platt
 from moderation.model.linear.features import featurize
@@ -31,6 +32,10 @@ from moderation.model.measure.metrics import label_metrics, threshold_for_precis
 NEWS = ("c3", "ucc", "socc")
 TWEETS = ("olid", "davidson")
 PRECISION_TARGET = {"abuse": 0.75, "conspiracy": 0.75, "off_topic": 0.75}
+IDENTITY_FLAG_LIMIT = 0.02
+"""At most this share of the validation side's neutral and positive identity statements may be flagged as abuse:
+the abuse threshold is raised until it holds (a flag on "I am a gay man." silences the people moderation is for)."""
+CONSPIRACY_SOURCES = ("psycomark", "pan", "mediaeval", "covid")
 # Comments from corpora that do not annotate a label, used as presumed negatives for it, at low weight:
 # without them the conspiracy and spam heads never see an ordinary news comment.
 PRESUMED_NEGATIVE_WEIGHT = {"conspiracy": 0.2, "spam": 0.05}
@@ -66,9 +71,13 @@ class TrainingSet:
 
 
 def build_training_set(
-    corpora: Sequence[Corpus], extra: Sequence[Example] = (), progress: Progress = print
+    corpora: Sequence[Corpus],
+    extra: Sequence[Example] = (),
+    progress: Progress = print,
+    written: Sequence[Example] = (),
 ) -> TrainingSet:
-    examples = [e for c in corpora for e in c.examples] + list(extra)
+    """``extra``: moderators' decisions; ``written``: the project's own sets (``moderation.datasets.written``)."""
+    examples = [e for c in corpora for e in c.examples] + list(written) + list(extra)
     progress(f"featurising {len(examples)} examples")
     batch = featurize([e.text for e in examples])
     split = np.array([split_of(e) for e in examples])
@@ -125,10 +134,24 @@ class RelevancePairs:
     """Each thread's comments (empty for forum questions, whose context is the question alone)."""
 
 
+SPECIFIC_SHARE = 0.1
+"""A comment is specific to its own thread when at least this share of its content (idf-weighted) is found in
+its article or in other comments of the thread. Only specific comments, moved to another thread, are off-topic
+examples: a generic reply ("Well said.") is as at home in the other thread as in its own."""
+
+
+def is_specific(own: np.ndarray) -> bool:
+    """From a comment's signals against its own thread: does it share enough content with it?"""
+    return max(float(own[0]), float(own[9])) >= SPECIFIC_SHARE
+
+
 def relevance_pairs(ts: TrainingSet, split: str, df: DocumentFrequency, seed: int = 0) -> RelevancePairs:
+    """Each comment against its own thread (on topic, 0) and, when it is specific to its thread, against another
+    thread (off topic, 1); generic replies written for this project against a random thread (on topic, 0)."""
     rng = random.Random(f"{seed}:{split}")
     rows, labels, owners, against = [], [], [], []
     members_of: dict[str, list[int]] = {}
+    all_threads: dict[str, Thread] = {}
     for sources in (("c3", "socc"), ("qatar",)):
         groups = {k: v for k, v in _group_threads(ts, sources, split).items() if len(v) >= 2 or "qatar" in sources}
         keys = sorted(groups)
@@ -141,20 +164,37 @@ def relevance_pairs(ts: TrainingSet, split: str, df: DocumentFrequency, seed: in
             members = groups[key] if first.source != "qatar" else []  # forum replies: the question is the context
             members_of[key] = members
             threads[key] = Thread.build(article_text, (ts.word_sets[i] for i in members))
+        all_threads.update(threads)
         for key in keys:
             for i in groups[key]:
                 own = threads[key]
                 in_own = ts.examples[i].source != "qatar"
-                rows.append(signals(ts.word_sets[i], own, None, df, in_thread=in_own))
+                own_signals = signals(ts.word_sets[i], own, None, df, in_thread=in_own)
+                rows.append(own_signals)
                 labels.append(0)
                 owners.append(i)
                 against.append(key)
                 other = keys[rng.randrange(len(keys) - 1)]
                 other = other if other != key else keys[-1]
+                if not is_specific(own_signals):
+                    continue
                 rows.append(signals(ts.word_sets[i], threads[other], None, df, in_thread=False))
                 labels.append(1)
                 owners.append(i)
                 against.append(other)
+    keys = sorted(k for k in all_threads if members_of.get(k))
+    generic = np.flatnonzero(ts.mask(split=split, sources=("generic",)))
+    for i in generic.tolist() if keys else ():
+        key = keys[rng.randrange(len(keys))]
+        rows.append(signals(ts.word_sets[i], all_threads[key], None, df, in_thread=False))
+        labels.append(0)
+        owners.append(i)
+        against.append(key)
+    if len(set(labels)) < 2:
+        raise DatasetError(
+            f"the {split} split has no two news or forum threads to pair comments across: relevance cannot be "
+            "learned from so little data"
+        )
     return RelevancePairs(np.vstack(rows), np.array(labels), np.array(owners), against, members_of)
 
 
@@ -196,6 +236,7 @@ def train(
     data_dir,
     *,
     extra: Sequence[Example] = (),
+    written: Sequence[Example] = (),
     exclude: Sequence[str] = (),
     progress: Progress = print,
     cross_domain: bool = True,
@@ -203,7 +244,8 @@ def train(
     """Fit every part of the model; returns it, its report (data, metrics) and the training set used."""
     corpora, dedup = load_corpora(data_dir)
     corpora = [c for c in corpora if c.name not in set(exclude)]
-    return train_on(corpora, dedup, extra=extra, progress=progress, cross_domain=cross_domain)
+    written = [e for e in written if e.source not in set(exclude)]
+    return train_on(corpora, dedup, extra=extra, written=written, progress=progress, cross_domain=cross_domain)
 
 
 def train_on(
@@ -211,13 +253,16 @@ def train_on(
     dedup: Any = None,
     *,
     extra: Sequence[Example] = (),
+    written: Sequence[Example] = (),
     progress: Progress = print,
     cross_domain: bool = True,
 ) -> tuple[Model, dict[str, Any], TrainingSet]:
-    """``train`` on corpora already loaded."""
+    """``train`` on corpora already loaded; ``written``: the project's own sets (identity statements, ...)."""
     for c in corpora:
         progress(f"{c.name}: {len(c.examples)} examples ({c.repaired} repaired, {c.dropped} dropped)")
-    ts = build_training_set(corpora, extra, progress)
+    for source in sorted({e.source for e in written}):
+        progress(f"{source} (written for this project): {sum(e.source == source for e in written)} examples")
+    ts = build_training_set(corpora, extra, progress, written)
     train_m, valid_m, test_m = (ts.mask(split=s) for s in ("train", "valid", "test"))
     news = ts.mask(sources=NEWS)
     presumed = news | ts.mask(sources=TWEETS)
@@ -236,6 +281,9 @@ def train_on(
         if len(set(y[cal].tolist())) < 2:  # e.g. trained without news comments: calibrate on all validation data
             calib_sets[head] = valid_m
             cal = valid_m & (y >= 0)
+        if len(set(y[cal].tolist())) < 2:  # a tiny corpus whose validation split has one class: all its rows
+            calib_sets[head] = y >= 0
+            cal = y >= 0
         raw = np.asarray(ts.X[np.flatnonzero(cal)] @ coef).ravel() + intercept
         calibration[head] = fit_platt(raw, y[cal])
     ts.calibration = calib_sets
@@ -257,14 +305,11 @@ def train_on(
 
     progress("choosing thresholds on validation data")
     valid_probs = _probabilities(model, ts, valid_m)
-    thresholds = {}
-    for label in ("abuse", "conspiracy"):
-        m = calib_sets[label] & (ts.labels(label) >= 0)
-        thresholds[label] = threshold_for_precision(ts.labels(label)[m], valid_probs[label][m], PRECISION_TARGET[label])
+    thresholds = choose_thresholds(ts, calib_sets, valid_probs)
     model.thresholds = {**thresholds, "off_topic": 1.0}
     thresholds["off_topic"] = off_topic_threshold(model, ts)
     model.thresholds = thresholds
-    model.version = model_version(model, corpora, extra)
+    model.version = model_version(model, corpora, [*written, *extra])
 
     progress("measuring on test data")
     report = {
@@ -284,6 +329,55 @@ def train_on(
     return model, report, ts
 
 
+def threshold_sets(ts: TrainingSet, calib_sets: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per label, the validation rows its threshold is chosen on, with their labels.
+
+    abuse: as calibrated (news comments and the site's decisions). conspiracy: every conspiracy corpus's
+    validation rows, plus validation news comments as presumed negatives, so that the threshold holds its
+    precision where most comments are about something else.
+    """
+    valid = ts.mask(split="valid")
+    abuse = calib_sets["abuse"] & (ts.labels("abuse") >= 0)
+    y = ts.labels("conspiracy")
+    labelled = valid & ts.mask(sources=CONSPIRACY_SOURCES) & (y >= 0)
+    presumed = valid & ts.mask(sources=NEWS) & (y < 0)
+    conspiracy = labelled | presumed
+    return {
+        "abuse": (abuse, ts.labels("abuse")),
+        "conspiracy": (conspiracy, np.where(presumed, 0, y)),
+    }
+
+
+def identity_floor(ts: TrainingSet, probs: np.ndarray) -> float:
+    """The lowest abuse threshold flagging at most ``IDENTITY_FLAG_LIMIT`` of the validation side's neutral
+    and positive identity statements (0 when there are none, e.g. in tests without the written sets)."""
+    m = ts.mask(split="valid", sources=("identity",)) & (ts.labels("abuse") == 0) & neutral_identity_mask(ts)
+    if not m.any():
+        return 0.0
+    return float(np.quantile(probs[m], 1.0 - IDENTITY_FLAG_LIMIT))
+
+
+def neutral_identity_mask(ts: TrainingSet) -> np.ndarray:
+    """Identity statements that neither contain nor answer a hateful phrase: negated hate, counter-speech and
+    reported abuse quote the words they reject, and are measured apart."""
+    from moderation.model.measure.identity import CONTRAST_SHAPES, template_shapes
+
+    shapes = template_shapes()
+    return np.array([e.source == "identity" and shapes.get(e.group) not in CONTRAST_SHAPES for e in ts.examples])
+
+
+def choose_thresholds(
+    ts: TrainingSet, calib_sets: dict[str, np.ndarray], probs: dict[str, np.ndarray]
+) -> dict[str, float]:
+    """abuse and conspiracy: the precision target on their threshold rows (best F1 where it is out of reach);
+    abuse then raised, if need be, to the identity floor."""
+    out = {}
+    for label, (m, y) in threshold_sets(ts, calib_sets).items():
+        out[label] = threshold_for_precision(y[m], probs[label][m], PRECISION_TARGET[label])
+    out["abuse"] = max(out["abuse"], identity_floor(ts, probs["abuse"]))
+    return out
+
+
 def calibration_sets(ts: TrainingSet, extra: Sequence[Example] = ()) -> dict[str, np.ndarray]:
     """The validation rows each head is calibrated on, and its threshold chosen on: the kind it will score."""
     valid_m = ts.mask(split="valid")
@@ -297,14 +391,18 @@ def calibration_sets(ts: TrainingSet, extra: Sequence[Example] = ()) -> dict[str
 
 
 def off_topic_threshold(model: Any, ts: TrainingSet) -> float:
-    """off_topic as it will be scored: validation threads with a fifth of intruders from other threads, plus
-    YouTube comments with no context, so the threshold meets its precision at a realistic share of off-topic."""
+    """off_topic as it will be scored: validation threads with a fifth of intruders from other threads and a few
+    generic replies, plus YouTube comments with no context, so the threshold meets its precision at a realistic
+    share of off-topic."""
     valid_m = ts.mask(split="valid")
-    valid_rows = off_topic_rows([(i, ts.examples[i]) for i in np.flatnonzero(valid_m)], seed=1)
+    generic = [ts.examples[i].text for i in np.flatnonzero(valid_m & ts.mask(sources=("generic",)))]
+    valid_rows = off_topic_rows([(i, ts.examples[i]) for i in np.flatnonzero(valid_m)], seed=1, generic=generic)
     valid_rows += [
         {"id": f"yt{i}", "text": ts.examples[i].text, "off_topic": int(ts.labels("spam")[i])}
         for i in np.flatnonzero(valid_m & ts.mask(sources=("youtube",)))
     ]
+    if not valid_rows:  # corpora too small for a validation thread (tests): no evidence to move from the middle
+        return 0.5
     off_y, off_p = gold_and_scores(model, labeled_from_rows(valid_rows))["off_topic"]
     return threshold_for_precision(off_y, off_p, PRECISION_TARGET["off_topic"])
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from moderation.datasets import Example
-from moderation.model.measure.fairness import identity_sentences
 
 NEWS = ("c3", "ucc", "socc")
 TWEETS = ("olid", "davidson")
@@ -34,11 +33,13 @@ def _write(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def off_topic_rows(test: Sequence[tuple[int, Example]], seed: int = 0) -> list[dict[str, Any]]:
+def off_topic_rows(
+    test: Sequence[tuple[int, Example]], seed: int = 0, generic: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """Test articles' own comments (on topic) with comments from other test articles slipped in (off topic).
 
     Each thread gets intruders numbering a fifth of its own comments, so a thread stays mostly itself,
-    as in real comment sections.
+    as in real comment sections. ``generic`` replies ("Well said.") join random threads as on topic.
     """
     rng = random.Random(seed)
     threads: dict[str, list[tuple[int, Example]]] = defaultdict(list)
@@ -64,14 +65,44 @@ def off_topic_rows(test: Sequence[tuple[int, Example]], seed: int = 0) -> list[d
                 rng.randrange(len(thread_rows) + 1), {**_row(i, e, off_topic=1), "id": f"x{len(rows)}-{i}", **article}
             )
         rows.extend(thread_rows)
+    if generic and rows:
+        starts = [k for k, row in enumerate(rows) if k == 0 or row["article_id"] != rows[k - 1]["article_id"]]
+        for n, text in enumerate(generic):
+            at = rng.choice(starts)
+            context = {k: rows[at][k] for k in ("article_id", "article_title", "article_text")}
+            rows.insert(at + 1, {"id": f"g{n}", "text": text, "off_topic": 0, **context})
+            starts = [k + (k > at) for k in starts]
     return rows
 
 
-def write_heldout(examples: Sequence[Example], splits: Sequence[str], out_dir: Path) -> dict[str, int]:
-    """Write every test file; returns rows per file name."""
+def dynahate_group(example: Example, pair_targets: dict[str, str]) -> str:
+    """The attacked group of a DynaHate row, or of its contrast partner (only hate rows record one): the first of
+    several, without the ".wom"/".man" refinement ("bla.wom" is a slice of "bla")."""
+    target = example.target or pair_targets.get(example.group) or ""
+    return target.split(",")[0].strip().split(".")[0]
+
+
+def write_heldout(
+    examples: Sequence[Example],
+    splits: Sequence[str],
+    out_dir: Path,
+    extra: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, int]:
+    """Write every test file (and ``extra`` files, name -> rows); returns rows per file name."""
+    from moderation.model.measure.identity import template_shapes
+
     out_dir.mkdir(parents=True, exist_ok=True)
     test = [(i, e) for i, (e, s) in enumerate(zip(examples, splits, strict=True)) if s == "test"]
     written = {}
+    pair_targets = {e.group: e.target for e in examples if e.source == "dynahate" and e.target}
+    shapes = template_shapes() if any(e.source == "identity" for _, e in test) else {}
+
+    def with_group(source: str, group: Any) -> list[dict[str, Any]]:
+        return [
+            {**_row(i, e, abuse=e.labels["abuse"]), "group": group(e)}
+            for i, e in test
+            if e.source == source and e.labels.get("abuse") is not None
+        ]
 
     def labeled(sources: Sequence[str], target: str, as_label: str) -> list[dict[str, Any]]:
         return [
@@ -86,11 +117,37 @@ def write_heldout(examples: Sequence[Example], splits: Sequence[str], out_dir: P
         "psycomark_conspiracy.jsonl": labeled(("psycomark",), "conspiracy", "conspiracy"),
         "youtube_spam.jsonl": [_row(i, e, off_topic=e.labels["spam"]) for i, e in test if e.source == "youtube"],
         "news_off_topic.jsonl": off_topic_rows(test),
-        "identity_templates.jsonl": [
-            {"id": f"identity-{k}", "text": t, "abuse": 0} for k, t in enumerate(identity_sentences())
+        "dynahate_abuse.jsonl": with_group("dynahate", lambda e: dynahate_group(e, pair_targets)),
+        "toxigen_annotated_abuse.jsonl": with_group("toxigen_annotated", lambda e: e.target or ""),
+        "hatexplain_abuse.jsonl": labeled(("hatexplain",), "abuse", "abuse"),
+        "pan_conspiracy.jsonl": labeled(("pan",), "conspiracy", "conspiracy"),
+        "identity_heldout.jsonl": [
+            {**_row(i, e, abuse=e.labels["abuse"]), "group": e.target, "shape": shapes.get(e.group, "")}
+            for i, e in test
+            if e.source == "identity"
         ],
+        "generic_replies.jsonl": [_row(i, e, abuse=0, conspiracy=0) for i, e in test if e.source == "generic"],
+        **(extra or {}),
     }
     for name, rows in files.items():
         if rows:
             written[name] = _write(out_dir / name, rows)
     return written
+
+
+def written_heldout(datasets_dir: str | Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Test files from the project's own measuring sets: the off-topic checks (articles with on-topic comments,
+    replies, intruders and held-out generic replies) and criticism without a plot against conspiracy claims."""
+    from moderation.model.measure.offtopic_checks import DEFAULT_PATH, check_rows, load_offtopic_checks
+    from moderation.model.narratives.measuring_set import load_measuring_set
+
+    root = Path(datasets_dir) if datasets_dir else DEFAULT_PATH.parents[1]
+    checks = load_offtopic_checks(root / "offtopic_checks" / "checks.toml")
+    measuring = load_measuring_set(root / "critical_not_conspiracy" / "statements.toml")
+    return {
+        "offtopic_checks.jsonl": check_rows(checks),
+        "critical_not_conspiracy.jsonl": [
+            {"id": f"measured-{k}", "text": s.text, "conspiracy": int(s.conspiratorial), "domain": s.domain}
+            for k, s in enumerate(measuring.statements)
+        ],
+    }

@@ -35,6 +35,8 @@ NEUTRAL_SHAPES = (
     "self-description", "question", "plain-fact", "news-mention", "positive", "plural-generic",
     "adjective-use", "short", "negated-hate", "counter-speech", "quote-reporting",
 )  # fmt: skip
+CONTRAST_SHAPES = frozenset(("negated-hate", "counter-speech", "quote-reporting"))
+"""Neutral shapes that quote the hateful words they reject: measured apart from plain neutral mentions."""
 HATEFUL_SHAPES = ("dehumanisation", "threat", "derogation", "exclusion", "violence-call", "contempt")
 
 TEMPLATE_HELDOUT_SHARE = 0.30
@@ -155,6 +157,11 @@ def expand(path: str | Path = DEFAULT_PATH) -> list[IdentityStatement]:
                 )
             )
     return out
+
+
+def template_shapes(path: str | Path = DEFAULT_PATH) -> dict[str, str]:
+    """Template id -> shape, for measuring per shape of sentence."""
+    return {t.id: t.shape for t in load_identity_set(path).templates}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

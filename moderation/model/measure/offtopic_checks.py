@@ -16,7 +16,7 @@ is split.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -238,3 +238,45 @@ def counts_table(checks: OffTopicChecks) -> str:
 
 if __name__ == "__main__":
     print(counts_table(load_offtopic_checks()))
+
+
+def check_rows(checks: OffTopicChecks, generic_per_article: int = 20) -> list[dict[str, Any]]:
+    """The checks as a labeled file: each article's on-topic comments and replies (off_topic 0), its intruders
+    (1), and held-out generic replies (0) spread over the articles, ``generic_per_article`` at most each.
+
+    Rows carry ``kind`` (on_topic, reply, generic, foreign, spam) so flag rates can be read per kind.
+    """
+    heldout = [g for g in checks.generic if g.split == "heldout"]
+    rows: list[dict[str, Any]] = []
+    for n, article in enumerate(checks.articles):
+        context = {"article_id": article.id, "article_title": article.title, "article_text": article.body}
+        ids = [f"{article.id}-c{k}" for k in range(len(article.on_topic))]
+        rows += [
+            {"id": ids[k], "text": text, "off_topic": 0, "kind": "on_topic", **context}
+            for k, text in enumerate(article.on_topic)
+        ]
+        rows += [
+            {"id": f"{article.id}-r{k}", "text": r.text, "parent_id": ids[r.parent], "off_topic": 0, "kind": "reply"}
+            | context
+            for k, r in enumerate(article.replies)
+        ]
+        rows += [
+            {"id": f"{article.id}-x{k}", "text": x.text, "off_topic": 1, "kind": x.kind, **context}
+            for k, x in enumerate(article.intruders)
+        ]
+        share = heldout[n * generic_per_article : (n + 1) * generic_per_article]
+        rows += [
+            {"id": f"{article.id}-g{k}", "text": g.text, "off_topic": 0, "kind": "generic", **context}
+            for k, g in enumerate(share)
+        ]
+    return rows
+
+
+def flag_rates(rows: Sequence[Mapping[str, Any]], flagged: Sequence[bool]) -> dict[str, dict[str, int]]:
+    """Per kind of row: how many there are and how many were flagged off-topic."""
+    out: dict[str, dict[str, int]] = {}
+    for row, flag in zip(rows, flagged, strict=True):
+        kind = out.setdefault(str(row.get("kind")), {"n": 0, "flagged": 0})
+        kind["n"] += 1
+        kind["flagged"] += int(bool(flag))
+    return out

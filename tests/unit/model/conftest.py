@@ -49,10 +49,10 @@ def tiny_model() -> Model:
 def build_tiny_full_model(fast: Model):
     """A full tier over the tiny linear one: encoder heads fitted on the same toy comments."""
     from moderation.model.encoder.network import encoder_id, shared_encoder
-    from moderation.model.full.tier import RELEVANCE_FEATURES, Blend, EncoderHeads, FullModel, head_features
+    from moderation.model.full.tier import RELEVANCE_FEATURES, Blend, EncoderHeads, FullModel, Head, head_features
 
     encoder = shared_encoder()
-    columns, biases, vectors = [], [], {}
+    heads, vectors = {}, {}
     for head in HEADS:
         pos, neg = TOY[head]
         vectors[head] = (head_features(encoder.embed(pos + neg)), [1] * len(pos) + [0] * len(neg))
@@ -61,14 +61,13 @@ def build_tiny_full_model(fast: Model):
     for head in HEADS:
         X, y = vectors[head]
         clf = LogisticRegression(C=10).fit((X - center) / scale, y)
-        columns.append(clf.coef_.ravel())
-        biases.append(clf.intercept_[0])
+        heads[head] = Head(clf.coef_.ravel(), np.asarray(clf.intercept_[0]))
     rng = np.random.default_rng(0)
     rows = rng.random((60, len(RELEVANCE_FEATURES)))
     relevance = LogisticRegression().fit(rows, (rows[:, 1] < 0.3).astype(int))  # far from the article: off topic
     return FullModel(
         fast=fast,
-        heads=EncoderHeads(center=center, scale=scale, coef=np.column_stack(columns), bias=np.array(biases)),
+        heads=EncoderHeads(center=center, scale=scale, heads=heads),
         blends={h: Blend(1.0, 0.5, 0.0) for h in HEADS},
         relevance=relevance,
         thresholds={"abuse": 0.5, "conspiracy": 0.5, "off_topic": 0.5},

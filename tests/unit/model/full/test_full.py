@@ -9,7 +9,7 @@ import pytest
 
 from moderation.errors import ModelError
 from moderation.model.full.tier import FullModel
-from moderation.records import Article, Comment
+from moderation.records import Article, Comment, ScoredComment
 
 
 def test_scores_flags_and_says_its_tier(tiny_full_model: FullModel) -> None:
@@ -91,3 +91,37 @@ def test_a_reply_is_compared_with_its_own_parent_not_a_namesake(tiny_full_model:
     )
     assert rows_own[0, 3] == 1.0 and rows_own[0, 1] > article_only[0, 1]  # the parent is closer than the article
     assert rows_namesake[0, 1] == article_only[0, 1]  # a1/7 is not a2/7
+
+
+def test_a_conspiracy_flag_names_the_narrative_and_its_sentence(tiny_full_model: FullModel) -> None:
+    from moderation.model.narratives.catalogue import load_catalogue
+
+    model = tiny_full_model.with_narratives(load_catalogue())
+    text = "Nice weather today. The chemical attack was obviously staged by the White Helmets so the West can bomb."
+    first, *_ = model.evidence(text, ["conspiracy"])["conspiracy"]
+    assert first.text.startswith("The chemical attack")
+    assert first.narratives and any("stag" in name.lower() for name in first.narratives)
+    record = ScoredComment(
+        Comment("1", text), {"abuse": 0, "conspiracy": 1, "off_topic": 0}, ("conspiracy",), {"conspiracy": [first]}
+    ).to_dict()
+    assert record["evidence"]["conspiracy"][0]["narratives"] == list(first.narratives)
+
+
+def test_a_site_adds_its_own_narratives_in_its_config(tiny_full_model: FullModel, tmp_path: Path) -> None:
+    from moderation.model.artifact import with_site_narratives
+    from moderation.model.narratives.catalogue import load_catalogue
+
+    shipped = tiny_full_model.with_narratives(load_catalogue())
+    config = tmp_path / "site.toml"
+    config.write_text(
+        '[[conspiracy.narrative]]\nid = "bridge-collapse-plot"\nname = "Bridge collapse plot"\n'
+        'domain = "other"\ndescription = "The council collapsed the old bridge on purpose to sell the land."\n'
+        'statements = ["They knocked the bridge down on purpose to sell the riverside to developers.",'
+        ' "The bridge was sabotaged by the council for a property deal."]\n',
+        encoding="utf-8",
+    )
+    site = with_site_narratives(shipped, config)
+    assert "bridge-collapse-plot" in site.narratives.ids and "bridge-collapse-plot" not in shipped.narratives.ids
+    assert with_site_narratives(shipped, config) is site  # embedded once per process
+    found = site.evidence("Wake up: the council wrecked that bridge deliberately to flog the land.", ["conspiracy"])
+    assert found["conspiracy"][0].narratives[0] == "Bridge collapse plot"
