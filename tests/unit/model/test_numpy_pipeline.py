@@ -14,6 +14,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from same_scores import assert_same_records, assert_same_scores
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
@@ -60,8 +61,6 @@ def test_stand_ins_match_scikit_learn_for_other_degrees(tmp_path: Path, degree: 
 
 @pytest.mark.parametrize("tier", ["fast", "full"])
 def test_the_seeds_score_the_same_as_written_whichever_reads_the_model(seeds_dir: Path, tier: str) -> None:
-    from same_scores import assert_same_records, assert_same_scores
-
     from moderation.ingest import iter_records
     from moderation.scoring import Scorer
 
