@@ -14,9 +14,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moderation.errors import ModerationError
+from moderation.errors import InputError, ModerationError
+from moderation.ingest import expand_paths
 from moderation.ingest.session import InputSession
 from moderation.ingest.textio import MAX_LINE_BYTES
+
+SCORED_SUFFIX = ".scored.jsonl"
+REJECTS_SUFFIX = ".rejects.jsonl"
+NAME_SEPARATOR = "--"
+"""Joins the folders of an input's path into one output name (``2019/01/c.jsonl``: ``2019--01--c.jsonl``)."""
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One input file and the name its outputs take: ``NAME.scored.jsonl`` and ``NAME.rejects.jsonl``."""
+
+    source: str
+    name: str
+
+    @property
+    def output(self) -> str:
+        return self.name + SCORED_SUFFIX
+
+    @property
+    def rejects(self) -> str:
+        return self.name + REJECTS_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -29,12 +51,50 @@ class PartitionResult:
     error: str | None = None
 
 
-def output_name(source: str) -> str:
-    return Path(source).stem + ".scored.jsonl"
+def partition_name(source: str, given: str) -> str:
+    """The output name of ``source``, a file named by the argument ``given`` or found in the folder ``given``:
+    its path from the last folder the argument names, extension kept, folders joined by ``--``.
+
+    It depends only on the path as given, never on the other inputs, so a partition keeps its output name
+    when files are added beside it (a.jsonl and a.csv, or d1/a.jsonl and d2/a.jsonl, get names of their own).
+    """
+    given_path = Path(os.path.normpath(given))
+    base = given_path if given_path.is_dir() else given_path.parent
+    inside = Path(os.path.normpath(source)).relative_to(base).parts
+    folder = [] if base.name in ("", ".", "..") else [base.name]
+    return NAME_SEPARATOR.join([*folder, *inside])
+
+
+def partitions(paths: Sequence[str]) -> list[Partition]:
+    """Every input file under ``paths`` with its output name; two inputs that would share one are refused,
+    naming both, before anything is scored (names are compared ignoring case, as some filesystems do)."""
+    found: list[Partition] = []
+    taken: dict[str, Partition] = {}
+    for given in paths:
+        for source in expand_paths([given]):
+            partition = Partition(source, partition_name(source, given))
+            earlier = taken.setdefault(partition.name.casefold(), partition)
+            if earlier is not partition:
+                raise InputError(_collision(earlier, partition), path=source)
+            found.append(partition)
+    return found
+
+
+def _collision(earlier: Partition, later: Partition) -> str:
+    if os.path.abspath(earlier.source) == os.path.abspath(later.source):
+        return "given twice; --engine dask scores each input file once"
+    if earlier.name != later.name:
+        clash = (
+            f"its output {later.output} and that of {earlier.source} differ only in case, "
+            "which many filesystems do not tell apart"
+        )
+    else:
+        clash = f"its output {later.output} would overwrite that of {earlier.source}"
+    return f"{clash}; rename one of them, or score them into different -o folders"
 
 
 def score_partition(
-    source: str,
+    partition: Partition,
     out_dir: str,
     *,
     model_path: str | None,
@@ -52,7 +112,8 @@ def score_partition(
     from moderation.model import load_model
     from moderation.scoring import Scorer
 
-    out = Path(out_dir) / output_name(source)
+    source = partition.source
+    out = Path(out_dir) / partition.output
     partial = out.with_name(out.name + ".partial")
     try:
         session = InputSession(
@@ -61,7 +122,7 @@ def score_partition(
             articles=articles,
             encoding=encoding,
             skip_invalid=skip_invalid,
-            rejects=str(out.with_name(Path(source).stem + ".rejects.jsonl")),
+            rejects=str(Path(out_dir) / partition.rejects),
             output=None,
             max_line_bytes=max_line_bytes,
         )
@@ -84,7 +145,7 @@ def score_partition(
 
 
 def score_on_dask(
-    sources: Sequence[str],
+    inputs: Sequence[Partition],
     out_dir: Path,
     *,
     scheduler: str | None = None,
@@ -104,7 +165,7 @@ def score_on_dask(
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(score_partition, list(sources), out_dir=str(out_dir), pure=False, **options)
+        futures = client.map(score_partition, list(inputs), out_dir=str(out_dir), pure=False, **options)
         return client.gather(futures)
     finally:
         client.close()

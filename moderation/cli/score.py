@@ -107,7 +107,9 @@ class Progress:
     type=click.Choice(["local", "dask"]),
     default="local",
     show_default=True,
-    help="dask: score each input partition as a task on a Dask cluster, one output partition each in -o DIR.",
+    help="dask: score each input file as a task on a Dask cluster, into -o DIR as NAME.scored.jsonl (NAME: the "
+    "file's path from the last folder the argument names, folders joined by --: partitions/p1.csv gives "
+    "partitions--p1.csv).",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Local Dask workers.")
@@ -209,16 +211,14 @@ def _score_on_dask(
     thresholds: dict[str, float],
     config: str | None = None,
 ) -> None:
-    from moderation.distributed import score_on_dask
-    from moderation.ingest import expand_paths
+    from moderation.distributed import partitions, score_on_dask
 
     if output is None or output == "-" or resume:
         raise ReportedError("--engine dask writes one output partition per input: give -o DIR (and no --resume)")
-    sources = expand_paths(inputs.paths)
-    if "-" in sources:
+    if "-" in inputs.paths:
         raise ReportedError("--engine dask reads partition files, not standard input")
     results = score_on_dask(
-        sources,
+        partitions(inputs.paths),
         Path(output),
         scheduler=scheduler,
         workers=workers,

@@ -4,7 +4,9 @@ Importing scikit-learn costs about a second and a half, longer than scoring tens
 scoring needs nothing of it but ``predict_proba`` of one small pipeline. So a model file is read with these
 stand-ins in place of the scikit-learn classes it names: each takes the fitted estimator's pickled state
 as is and repeats scikit-learn's arithmetic operation for operation, so the probabilities are the same
-numbers. A pipeline of any other shape raises ``Unsupported`` and the model is read with scikit-learn.
+numbers up to the last bit (numpy's ``exp`` is its own vector code on AVX-512 CPUs, where scipy's ``expit``
+calls the C library's). A pipeline of any other shape raises ``Unsupported`` and the model is read with
+scikit-learn.
 """
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+from same_scores import assert_same_scores
+
 from moderation.records import Article, Comment
 from moderation.scoring import Scorer, batches
 
@@ -31,10 +33,10 @@ def test_a_reply_is_compared_with_the_parent_in_its_own_article_when_ids_repeat(
     namesake = Comment(id="1", text="chemtrails control the weather over the harbour", article_id="a1")
     reply = Comment(id="2", text="main street bike lanes narrow indeed", article_id="a2", parent_id="1")
     alone = tiny_model.score([parent, reply])[1]
-    for batch in ([parent, namesake, reply], [namesake, parent, reply]):
-        assert tiny_model.score(batch)[2].scores == alone.scores
+    for batch in ([parent, namesake, reply], [namesake, parent, reply]):  # other shapes: maybe other BLAS kernels
+        assert_same_scores(tiny_model.score(batch)[2], alone, tiny_model.thresholds)
     # across batches too: the scorer hands on earlier comments by key
     with_namesake, without = Scorer(tiny_model), Scorer(tiny_model)
     with_namesake.score_batch([parent, namesake])
     without.score_batch([parent])
-    assert with_namesake.score_batch([reply])[0].scores == without.score_batch([reply])[0].scores
+    assert_same_scores(with_namesake.score_batch([reply])[0], without.score_batch([reply])[0], tiny_model.thresholds)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from same_scores import assert_same_scores
 
 from moderation.errors import ModelError
 from moderation.model.full.tier import FullModel
@@ -60,8 +61,17 @@ def test_saved_full_model_loads_either_tier(tiny_full_model: FullModel, tmp_path
     fast = artifact.load_model(path, trusted=True, fast=True)
     assert isinstance(full, FullModel)
     assert fast.version == "tiny" and not hasattr(fast, "fast")
-    comment = [Comment("1", "shut up moron")]
-    assert np.isclose(full.score(comment)[0].scores["abuse"], tiny_full_model.score(comment)[0].scores["abuse"])
+    # read back, relevance runs in the numpy stand-ins rather than scikit-learn: the same scores as users see them
+    article = {"a": Article("a", "City budget", "The city council passed the transit budget after a long debate.")}
+    comments = [
+        Comment("1", "shut up moron", article_id="a"),
+        Comment("2", "The transit budget is far too small for this city.", article_id="a"),
+        Comment("3", "My cat likes to sleep on the warm laptop keyboard.", article_id="a"),
+        Comment("4", "subscribe to my channel for free money"),
+    ]
+    for loaded, in_memory in ((full, tiny_full_model), (fast, tiny_full_model.fast)):
+        for got, want in zip(loaded.score(comments, article), in_memory.score(comments, article), strict=True):
+            assert_same_scores(got, want, in_memory.thresholds)
 
 
 def test_a_model_for_another_encoder_is_refused(tiny_full_model: FullModel) -> None:
