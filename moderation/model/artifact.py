@@ -193,19 +193,25 @@ def load_model(
             raise ModelError(f"{model_path}: the shipped model is missing; run `moderation train` to build one")
         raise ModelError(f"{model_path}: no such model file")
     model = _load(model_path.resolve(), model_path.stat().st_mtime, trusted)
-    return getattr(model, "fast", model) if fast else with_site_narratives(model, config)
+    if fast:
+        with_site_narratives(getattr(model, "fast", model), config)  # checked, not used: the linear tier names none
+        return getattr(model, "fast", model)
+    return with_site_narratives(model, config)
 
 
 _SITE_MODELS: dict[tuple[int, str], Any] = {}
 
 
 def with_site_narratives(model: Any, config: str | Path | None) -> Any:
-    """The model with a site's own narratives added to its catalogue (embedded once per process)."""
-    if config is None or getattr(model, "narratives", None) is None:
+    """The model with a site's own narratives added to its catalogue (embedded once per process). The config is
+    checked whatever the tier, so a bad entry is reported the same way with and without ``--fast``."""
+    if config is None:
         return model
     from moderation.model.narratives.catalogue import load_catalogue_with_config
 
     catalogue = load_catalogue_with_config(config)
+    if getattr(model, "narratives", None) is None:
+        return model
     key = (id(model), catalogue.fingerprint())
     if key not in _SITE_MODELS:
         _SITE_MODELS[key] = model.with_narratives(catalogue)
