@@ -48,11 +48,20 @@ RELEVANCE_FEATURES = (
     "background_max",
     "background_mean",
     "context_over_background",
+    "generic_similarity",
 )
 """Context is the article and the parent comment: the closer of the two counts (training threads record no
 replies, so a separate parent signal could not be learned; a reply is about its parent as a comment is about
 its article)."""
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def add_generic(rows: np.ndarray, units: np.ndarray, generic: np.ndarray | None) -> np.ndarray:
+    """Fill the closeness to the nearest written generic reply ("Thanks for sharing.", "Which part?"): such a
+    comment belongs in any thread, however far it is from the article."""
+    if generic is not None and len(generic):
+        rows[:, 11] = (units @ generic.T).max(axis=1)
+    return rows
 
 
 def add_background(rows: np.ndarray, units: np.ndarray, background: np.ndarray | None) -> np.ndarray:
@@ -199,6 +208,8 @@ class FullModel:
     """The catalogue under the conspiracy head, embedded: what a conspiracy flag names."""
     background: np.ndarray | None = None
     """(B, dim) unit vectors of other threads, the bank that tells a generic reply from a foreign one."""
+    generic: np.ndarray | None = None
+    """(G, dim) unit vectors of the generic replies written for training: what "fits anywhere" reads like."""
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -361,6 +372,7 @@ class FullModel:
             rows[i, 3] = 1.0
         rows[rows[:, 3] == 0, 1] = 0.0
         add_background(rows, units, self.background)
+        add_generic(rows, units, self.generic)
         return add_length(rows, [c.text for c in comments])
 
     # ------------------------------------------------------------ evidence

@@ -32,6 +32,7 @@ from moderation.model.full.tier import (
     Head,
     NarrativePrior,
     add_background,
+    add_generic,
     add_length,
     head_features,
     logit,
@@ -107,7 +108,9 @@ CANDIDATES: dict[str, tuple[Candidate, ...]] = {
         Candidate("hidden", 0.01, True),
     ),
     "conspiracy": tuple(
-        Candidate("linear", c, True, prior) for c in (0.005, 0.05) for prior in ((0.0, 0.0), (0.25, 0.0), (0.5, 0.5))
+        Candidate("linear", c, True, prior)
+        for c in (0.005, 0.05)
+        for prior in ((0.0, 0.0), (0.25, 0.0), (0.25, 0.25), (0.5, 0.5))
     ),
 }
 SPAM_CANDIDATE = Candidate("linear", 0.05, True)
@@ -346,7 +349,8 @@ def train_full(
 
     progress("fitting semantic relevance")
     background = background_bank(ts, encoder)
-    relevance = fit_semantic_relevance(fast, ts, encoder, background)
+    generic = generic_bank(ts, encoder)
+    relevance = fit_semantic_relevance(fast, ts, encoder, background, generic)
     model = FullModel(
         fast=fast,
         heads=EncoderHeads(center=center, scale=scale, heads=heads),
@@ -357,6 +361,7 @@ def train_full(
         encoder_id=encoder.encoder_id,
         narratives=index,
         background=background,
+        generic=generic,
     )
     model.__dict__["_encoder"] = encoder
     model.info = {"selection": table, "chosen": {h: c.name for h, c in chosen.items()}}
@@ -389,15 +394,25 @@ def background_bank(ts: TrainingSet, encoder: CachedEncoder) -> np.ndarray:
     return (bank / np.maximum(np.linalg.norm(bank, axis=1, keepdims=True), 1e-9)).astype(np.float32)
 
 
-def fit_semantic_relevance(fast: Model, ts: TrainingSet, encoder: CachedEncoder, background: np.ndarray) -> Any:
+def generic_bank(ts: TrainingSet, encoder: CachedEncoder) -> np.ndarray:
+    """Unit vectors of the training side's generic replies (validation ones are what relevance is fitted on)."""
+    texts = [ts.examples[i].text for i in np.flatnonzero(ts.mask(split="train", sources=("generic",)))]
+    if not texts:
+        return np.zeros((0, encoder.dim // 2), dtype=np.float32)
+    return unit_means(encoder.embed(texts)).astype(np.float32)
+
+
+def fit_semantic_relevance(
+    fast: Model, ts: TrainingSet, encoder: CachedEncoder, background: np.ndarray, generic: np.ndarray | None = None
+) -> Any:
     """Relevance over the linear tier's irrelevance and embedding similarities, fitted on validation pairs.
 
     Validation pairs, because the linear relevance model was fitted on the training pairs: its scores here are
     out of sample, as they will be on new comments. The pairs are the linear tier's: a comment moved to another
     thread is off topic only when it is specific to its own, and generic replies are on topic anywhere.
     """
-    try:
-        pairs = relevance_pairs(ts, "valid", fast.document_frequency)
+    try:  # the training side's generic replies join too: few as they are, each is a sentence shape more
+        pairs = relevance_pairs(ts, "valid", fast.document_frequency, generic_splits=("train",))
     except DatasetError:  # corpora too small for validation threads (tests): the training pairs, in sample
         pairs = relevance_pairs(ts, "train", fast.document_frequency)
     linear = fast.relevance.predict_proba(pairs.signals)[:, 1]
@@ -424,7 +439,16 @@ def fit_semantic_relevance(fast: Model, ts: TrainingSet, encoder: CachedEncoder,
             if i not in members or len(members) > 1:
                 rows[r, 2] = float(own @ others / max(np.linalg.norm(others), 1e-9))
                 rows[r, 4] = 1.0
-    add_background(rows, np.vstack([units[i] for i in pairs.owners.tolist()]), background)
+    owner_units = np.vstack([units[i] for i in pairs.owners.tolist()])
+    add_background(rows, owner_units, background)
+    add_generic(rows, owner_units, generic)
+    in_bank = {i: k for k, i in enumerate(np.flatnonzero(ts.mask(split="train", sources=("generic",))).tolist())}
+    if generic is not None and len(generic) > 1:  # a reply of the bank is compared with the others, not itself
+        for r, i in enumerate(pairs.owners.tolist()):
+            if i in in_bank:
+                sims = generic @ owner_units[r]
+                sims[in_bank[i]] = -1.0
+                rows[r, RELEVANCE_FEATURES.index("generic_similarity")] = float(sims.max())
     add_length(rows, [ts.examples[i].text for i in pairs.owners.tolist()])
     return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(rows, pairs.labels)
 
@@ -436,7 +460,7 @@ def choose_thresholds(model: FullModel, ts: TrainingSet, calib_sets: dict[str, n
     wanted = np.zeros(len(ts.examples), dtype=bool)
     for m, _ in threshold_sets(ts, calib_sets).values():
         wanted |= m
-    wanted |= ts.mask(split="valid", sources=("identity",))
+    wanted |= ts.mask(split="valid", sources=("identity", "generic"))
     idx = np.flatnonzero(wanted)
     got = model.head_probabilities([ts.examples[i].text for i in idx])
     probs = {}

@@ -31,7 +31,7 @@ from moderation.model.measure.metrics import label_metrics, threshold_for_precis
 
 NEWS = ("c3", "ucc", "socc")
 TWEETS = ("olid", "davidson")
-PRECISION_TARGET = {"abuse": 0.75, "conspiracy": 0.75, "off_topic": 0.75}
+PRECISION_TARGET = {"abuse": 0.75, "conspiracy": 0.65, "off_topic": 0.75}
 IDENTITY_FLAG_LIMIT = 0.02
 """At most this share of the validation side's neutral and positive identity statements may be flagged as abuse:
 the abuse threshold is raised until it holds (a flag on "I am a gay man." silences the people moderation is for)."""
@@ -140,14 +140,22 @@ its article or in other comments of the thread. Only specific comments, moved to
 examples: a generic reply ("Well said.") is as at home in the other thread as in its own."""
 
 
+GENERIC_PAIRS = 20
+"""Each written generic reply joins this many random threads as on topic: a few dozen replies beside thousands of
+thread pairs would otherwise weigh nothing, and each thread is another context they fit."""
+
+
 def is_specific(own: np.ndarray) -> bool:
     """From a comment's signals against its own thread: does it share enough content with it?"""
     return max(float(own[0]), float(own[9])) >= SPECIFIC_SHARE
 
 
-def relevance_pairs(ts: TrainingSet, split: str, df: DocumentFrequency, seed: int = 0) -> RelevancePairs:
+def relevance_pairs(
+    ts: TrainingSet, split: str, df: DocumentFrequency, seed: int = 0, generic_splits: Sequence[str] = ()
+) -> RelevancePairs:
     """Each comment against its own thread (on topic, 0) and, when it is specific to its thread, against another
-    thread (off topic, 1); generic replies written for this project against a random thread (on topic, 0)."""
+    thread (off topic, 1); generic replies written for this project against random threads (on topic, 0), those of
+    ``split`` and of ``generic_splits``."""
     rng = random.Random(f"{seed}:{split}")
     rows, labels, owners, against = [], [], [], []
     members_of: dict[str, list[int]] = {}
@@ -183,13 +191,13 @@ def relevance_pairs(ts: TrainingSet, split: str, df: DocumentFrequency, seed: in
                 owners.append(i)
                 against.append(other)
     keys = sorted(k for k in all_threads if members_of.get(k))
-    generic = np.flatnonzero(ts.mask(split=split, sources=("generic",)))
+    generic = np.flatnonzero(np.isin(ts.split, [split, *generic_splits]) & ts.mask(sources=("generic",)))
     for i in generic.tolist() if keys else ():
-        key = keys[rng.randrange(len(keys))]
-        rows.append(signals(ts.word_sets[i], all_threads[key], None, df, in_thread=False))
-        labels.append(0)
-        owners.append(i)
-        against.append(key)
+        for key in rng.sample(keys, min(GENERIC_PAIRS, len(keys))):
+            rows.append(signals(ts.word_sets[i], all_threads[key], None, df, in_thread=False))
+            labels.append(0)
+            owners.append(i)
+            against.append(key)
     if len(set(labels)) < 2:
         raise DatasetError(
             f"the {split} split has no two news or forum threads to pair comments across: relevance cannot be "
@@ -332,20 +340,19 @@ def train_on(
 def threshold_sets(ts: TrainingSet, calib_sets: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per label, the validation rows its threshold is chosen on, with their labels.
 
-    abuse: as calibrated (news comments and the site's decisions). conspiracy: every conspiracy corpus's
-    validation rows, plus validation news comments as presumed negatives, so that the threshold holds its
-    precision where most comments are about something else.
+    abuse: as calibrated (news comments and the site's decisions). conspiracy: the validation rows of every
+    conspiracy corpus (Reddit, Telegram, tweets, vaccine comments), not of one: a threshold that holds its
+    precision on all of them carries over to a comment section better than one fitted to Reddit posts. Their
+    Telegram and tweet sets hold criticism on the same topics as hard negatives, and a third to a half of their
+    rows are conspiracy talk, against a few percent in a news comment section, hence a target of 0.65.
     """
     valid = ts.mask(split="valid")
     abuse = calib_sets["abuse"] & (ts.labels("abuse") >= 0)
     y = ts.labels("conspiracy")
-    labelled = valid & ts.mask(sources=CONSPIRACY_SOURCES) & (y >= 0)
-    presumed = valid & ts.mask(sources=NEWS) & (y < 0)
-    conspiracy = labelled | presumed
-    return {
-        "abuse": (abuse, ts.labels("abuse")),
-        "conspiracy": (conspiracy, np.where(presumed, 0, y)),
-    }
+    conspiracy = valid & ts.mask(sources=CONSPIRACY_SOURCES) & (y >= 0)
+    if not conspiracy.any():  # no such corpus (trained with --exclude, or tests): the calibration rows
+        conspiracy = calib_sets["conspiracy"] & (y >= 0)
+    return {"abuse": (abuse, ts.labels("abuse")), "conspiracy": (conspiracy, y)}
 
 
 def identity_floor(ts: TrainingSet, probs: np.ndarray) -> float:
@@ -370,12 +377,22 @@ def choose_thresholds(
     ts: TrainingSet, calib_sets: dict[str, np.ndarray], probs: dict[str, np.ndarray]
 ) -> dict[str, float]:
     """abuse and conspiracy: the precision target on their threshold rows (best F1 where it is out of reach);
-    abuse then raised, if need be, to the identity floor."""
+    abuse then raised, if need be, to the identity floor and the generic-reply floor."""
     out = {}
     for label, (m, y) in threshold_sets(ts, calib_sets).items():
+        if not m.any():  # no validation rows for the label (tests on partial data): the middle
+            out[label] = 0.5
+            continue
         out[label] = threshold_for_precision(y[m], probs[label][m], PRECISION_TARGET[label])
-    out["abuse"] = max(out["abuse"], identity_floor(ts, probs["abuse"]))
+    out["abuse"] = max(out["abuse"], identity_floor(ts, probs["abuse"]), generic_floor(ts, probs["abuse"]))
     return out
+
+
+def generic_floor(ts: TrainingSet, probs: np.ndarray) -> float:
+    """The lowest abuse threshold flagging at most ``IDENTITY_FLAG_LIMIT`` of the validation side's generic replies
+    ("lol", "Well said."): a word or two with nothing abusive in it is not abuse."""
+    m = ts.mask(split="valid", sources=("generic",))
+    return float(np.quantile(probs[m], 1.0 - IDENTITY_FLAG_LIMIT)) if m.any() else 0.0
 
 
 def calibration_sets(ts: TrainingSet, extra: Sequence[Example] = ()) -> dict[str, np.ndarray]:

@@ -55,7 +55,9 @@ def _thread_corpus():
         "That third period collapse cost them the playoff spot, the goalie was awful.",
         "Trade the goalie before the playoff deadline.",
     ]
-    return Corpus("c3", "c3", "", False, [comment(t, "budget") for t in budget] + [comment(t, "hockey") for t in hockey])
+    return Corpus(
+        "c3", "c3", "", False, [comment(t, "budget") for t in budget] + [comment(t, "hockey") for t in hockey]
+    )
 
 
 def test_only_comments_specific_to_their_thread_become_off_topic_pairs() -> None:
@@ -70,5 +72,5 @@ def test_only_comments_specific_to_their_thread_become_off_topic_pairs() -> None
     for owner, label in zip(pairs.owners.tolist(), pairs.labels.tolist(), strict=True):
         by_text.setdefault(ts.examples[owner].text, []).append(label)
     assert by_text["Well said."] == [0]  # generic: on topic in its thread, and no off-topic pair
-    assert by_text["Thank you for writing this."] == [0]  # a written generic reply, on topic anywhere
+    assert set(by_text["Thank you for writing this."]) == {0}  # a written generic reply, on topic in every thread
     assert by_text["Trade the goalie before the playoff deadline."] == [0, 1]
