@@ -460,7 +460,7 @@ def choose_thresholds(model: FullModel, ts: TrainingSet, calib_sets: dict[str, n
     wanted = np.zeros(len(ts.examples), dtype=bool)
     for m, _ in threshold_sets(ts, calib_sets).values():
         wanted |= m
-    wanted |= ts.mask(split="valid", sources=("identity", "generic"))
+    wanted |= ts.mask(split="valid", sources=("identity", "generic", *NEWS))
     idx = np.flatnonzero(wanted)
     got = model.head_probabilities([ts.examples[i].text for i in idx])
     probs = {}
