@@ -18,7 +18,6 @@ on both sides; the tests check that it still does.
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any, Literal
 
 from moderation.errors import DatasetError
 from moderation.model.measure.splits import is_heldout
+from moderation.model.measure.tomlfile import entries, read_toml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "datasets" / "identity_statements" / "identity.toml"
 """Where the set lives in a source checkout (``datasets/`` is not part of the installed package)."""
@@ -112,15 +112,15 @@ def load_identity_set(path: str | Path = DEFAULT_PATH) -> IdentitySet:
             the file and the entry).
     """
     path = Path(path)
-    data = _read_toml(path)
+    data = read_toml(path)
     unknown = sorted(set(data) - {"group", "template", "hateful"})
     if unknown:
         raise DatasetError(f"{path}: unknown table {unknown[0]!r} (expected [[group]], [[template]], [[hateful]])")
-    groups = tuple(_group(path, n, entry) for n, entry in enumerate(_entries(path, data, "group"), 1))
+    groups = tuple(_group(path, n, entry) for n, entry in enumerate(entries(path, data, "group"), 1))
     templates = tuple(
         _template(path, kind, n, entry)
         for kind in ("template", "hateful")
-        for n, entry in enumerate(_entries(path, data, kind), 1)
+        for n, entry in enumerate(entries(path, data, kind), 1)
     )
     _check_unique(path, "group", [g.id for g in groups])
     _check_unique(path, "template", [t.id for t in templates])
@@ -162,24 +162,6 @@ def expand(path: str | Path = DEFAULT_PATH) -> list[IdentityStatement]:
 def template_shapes(path: str | Path = DEFAULT_PATH) -> dict[str, str]:
     """Template id -> shape, for measuring per shape of sentence."""
     return {t.id: t.shape for t in load_identity_set(path).templates}
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise DatasetError(f"{path}: cannot read: {err.strerror}") from None
-    except UnicodeDecodeError as err:
-        raise DatasetError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except tomllib.TOMLDecodeError as err:
-        raise DatasetError(f"{path}: invalid TOML: {err}") from None
-
-
-def _entries(path: Path, data: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
-    entries = data.get(kind, [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise DatasetError(f"{path}: {kind} must be an array of tables, written [[{kind}]]")
-    return entries
 
 
 def _where(path: Path, kind: str, n: int, entry: Mapping[str, Any]) -> str:

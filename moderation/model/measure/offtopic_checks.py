@@ -15,7 +15,6 @@ is split.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, Literal
 
 from moderation.errors import DatasetError
 from moderation.model.measure.splits import is_heldout
+from moderation.model.measure.tomlfile import entries, read_toml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "datasets" / "offtopic_checks" / "checks.toml"
 """Where the set lives in a source checkout (``datasets/`` is not part of the installed package)."""
@@ -94,12 +94,12 @@ def load_offtopic_checks(path: str | Path = DEFAULT_PATH) -> OffTopicChecks:
             the file and the entry).
     """
     path = Path(path)
-    data = _read_toml(path)
+    data = read_toml(path)
     unknown = sorted(set(data) - {"generic", "article"})
     if unknown:
         raise DatasetError(f"{path}: unknown table {unknown[0]!r} (expected [[generic]] and [[article]])")
-    generic = tuple(_generic(path, n, e) for n, e in enumerate(_entries(path, data, "generic"), 1))
-    articles = tuple(_article(path, n, e) for n, e in enumerate(_entries(path, data, "article"), 1))
+    generic = tuple(_generic(path, n, e) for n, e in enumerate(entries(path, data, "generic"), 1))
+    articles = tuple(_article(path, n, e) for n, e in enumerate(entries(path, data, "article"), 1))
     seen: dict[str, int] = {}
     for n, reply in enumerate(generic, 1):
         key = " ".join(reply.text.casefold().split())
@@ -112,24 +112,6 @@ def load_offtopic_checks(path: str | Path = DEFAULT_PATH) -> OffTopicChecks:
             raise DatasetError(f"{path}: [[article]] #{n}: id {article.id!r} is used twice")
         ids.add(article.id)
     return OffTopicChecks(generic, articles)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise DatasetError(f"{path}: cannot read: {err.strerror}") from None
-    except UnicodeDecodeError as err:
-        raise DatasetError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except tomllib.TOMLDecodeError as err:
-        raise DatasetError(f"{path}: invalid TOML: {err}") from None
-
-
-def _entries(path: Path, data: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
-    entries = data.get(kind, [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise DatasetError(f"{path}: {kind} must be an array of tables, written [[{kind}]]")
-    return entries
 
 
 def _fields(where: str, entry: Mapping[str, Any], keys: tuple[str, ...]) -> None:

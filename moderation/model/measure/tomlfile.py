@@ -1,0 +1,29 @@
+"""Reading the project's hand-written TOML sets: errors that name the file, arrays of tables checked."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from moderation.errors import DatasetError
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise DatasetError(f"{path}: cannot read: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise DatasetError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise DatasetError(f"{path}: invalid TOML: {err}") from None
+
+
+def entries(path: Path, data: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
+    """The ``[[kind]]`` tables of a file (none is an empty list)."""
+    found = data.get(kind, [])
+    if not isinstance(found, list) or not all(isinstance(e, dict) for e in found):
+        raise DatasetError(f"{path}: {kind} must be an array of tables, written [[{kind}]]")
+    return found
