@@ -397,7 +397,7 @@ class FullModel:
         if narrated and self.narratives is not None:
             closeness = self.narratives.narrative_similarity(unit_means(vectors))
             best = int(np.argmax(closeness.max(axis=1)))
-            named = self.narratives.closest(unit_means(vectors[best : best + 1])[0], k=NARRATIVES_NAMED)
+            named = self.narratives.ranked(closeness[best], k=NARRATIVES_NAMED)
             top = named[0][2]
             names = tuple(name for _, name, sim in named if sim >= top - NARRATIVE_MARGIN)
             span = _sentence(text, *sentences[best], top, names)

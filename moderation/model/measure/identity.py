@@ -112,10 +112,7 @@ def load_identity_set(path: str | Path = DEFAULT_PATH) -> IdentitySet:
             the file and the entry).
     """
     path = Path(path)
-    data = read_toml(path)
-    unknown = sorted(set(data) - {"group", "template", "hateful"})
-    if unknown:
-        raise DatasetError(f"{path}: unknown table {unknown[0]!r} (expected [[group]], [[template]], [[hateful]])")
+    data = read_toml(path, ("group", "template", "hateful"))
     groups = tuple(_group(path, n, entry) for n, entry in enumerate(entries(path, data, "group"), 1))
     templates = tuple(
         _template(path, kind, n, entry)

@@ -111,9 +111,12 @@ class NarrativeIndex:
 
     def closest(self, unit: np.ndarray, k: int = 2, floor: float = 0.0) -> list[tuple[str, str, float]]:
         """The ``k`` narratives closest to one comment or sentence: (id, name, cosine), closest first."""
-        per = self.narrative_similarity(np.asarray(unit, dtype=np.float32)[None, :])[0]
-        order = np.argsort(-per)[:k]
-        return [(self.ids[i], self.names[i], float(per[i])) for i in order if per[i] >= floor]
+        return self.ranked(self.narrative_similarity(np.asarray(unit, dtype=np.float32)[None, :])[0], k, floor)
+
+    def ranked(self, closeness: np.ndarray, k: int = 2, floor: float = 0.0) -> list[tuple[str, str, float]]:
+        """The ``k`` narratives of one row of ``narrative_similarity``: (id, name, cosine), closest first."""
+        order = np.argsort(-closeness)[:k]
+        return [(self.ids[i], self.names[i], float(closeness[i])) for i in order if closeness[i] >= floor]
 
 
 def unit_rows(vectors: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
